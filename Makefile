@@ -1,0 +1,27 @@
+# klive - top-level build. `make demo` and `make check` are the README's commands.
+KDIR ?= /lib/modules/$(shell uname -r)/build
+
+.PHONY: all patchgen core demo check bench clean
+
+all: patchgen core
+
+patchgen:
+	$(MAKE) -C patchgen
+
+core:
+	$(MAKE) -C core KDIR=$(KDIR)
+
+# Boots Debian's stock 6.1 in a VM and patches /proc/cmdline live.
+demo:
+	bash scripts/install-deps.sh
+	bash samples/demo.sh
+
+# Host tests, then the VM tests on every test kernel; last line: N passed, N failed.
+check:
+	bash scripts/install-deps.sh
+	bash selftests/run.sh
+
+clean:
+	$(MAKE) -C patchgen clean
+	$(MAKE) -C core KDIR=$(KDIR) clean || true
+	rm -rf build
