@@ -174,25 +174,25 @@ TEST(beside_builtin_livepatch)
 		ASSERT_TRUE(exists(LP));
 		SKIP(return, "kernel has no built-in livepatch");
 	}
-	ASSERT_EQ(0, run("insmod " DIR "builtin_lp_sample.ko"));
-	ASSERT_EQ(0, wait_settled("builtin_lp_sample"));
-	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "builtin-livepatch"));
+	ASSERT_EQ(0, run("insmod " DIR "klp_version.ko"));
+	ASSERT_EQ(0, wait_settled("klp_version"));
+	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 
 	ASSERT_EQ(0, run("insmod " DIR "cmdline_fix.ko"));
 	ASSERT_EQ(0, wait_settled("cmdline_fix"));
-	EXPECT_TRUE(exists(LP "builtin_lp_sample/enabled"));
+	EXPECT_TRUE(exists(LP "klp_version/enabled"));
 	EXPECT_TRUE(exists(LP "cmdline_fix/enabled"));
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), REDACTED));
-	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "builtin-livepatch"));
+	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 
 	ASSERT_EQ(0, write_str(LP "cmdline_fix/enabled", "0"));
 	ASSERT_EQ(0, wait_gone("cmdline_fix"));
 	ASSERT_EQ(0, run("rmmod cmdline_fix"));
-	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "builtin-livepatch"));
+	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 
-	ASSERT_EQ(0, write_str(LP "builtin_lp_sample/enabled", "0"));
-	ASSERT_EQ(0, wait_gone("builtin_lp_sample"));
-	EXPECT_EQ(NULL, strstr(slurp("/proc/version"), "builtin-livepatch"));
+	ASSERT_EQ(0, write_str(LP "klp_version/enabled", "0"));
+	ASSERT_EQ(0, wait_gone("klp_version"));
+	EXPECT_EQ(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));
 }
 

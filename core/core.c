@@ -1,0 +1,429 @@
+// SPDX-License-Identifier: GPL-2.0
+/* core.c - klive.ko entry points: check, resolve, enable and release patches. */
+#define pr_fmt(fmt) "klive: " fmt
+
+#include <linux/ctype.h>
+#include <linux/kallsyms.h>
+#include <linux/module.h>
+#include <linux/panic.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/workqueue.h>
+#include "klive_internal.h"
+
+DEFINE_MUTEX(klive_mutex);
+static LIST_HEAD(klive_patches);
+static struct workqueue_struct *klive_wq;
+
+/* Retry period of a blocked transition, and how often to log it. */
+#define KLIVE_RETRY_DELAY	HZ
+#define KLIVE_LOG_EVERY		30
+
+/* Names become sysfs directories: keep them plain. */
+static bool klive_valid_name(const char *name)
+{
+	size_t i, len;
+
+	if (!name)
+		return false;
+	len = strnlen(name, KLIVE_NAME_MAX);
+	if (len == 0 || len == KLIVE_NAME_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-')
+			return false;
+	}
+	return true;
+}
+
+/* Reject malformed patch descriptions before touching anything. */
+static int klive_check_patch(const struct klive_patch *patch)
+{
+	const char *pname;
+	unsigned int i, j, nr_funcs = 0;
+
+	if (!patch) {
+		pr_err("(null): no patch given\n");
+		return -EINVAL;
+	}
+	pname = klive_valid_name(patch->name) ? patch->name : "(invalid)";
+	if (patch->abi != KLIVE_ABI_VERSION) {
+		pr_err("%s: patch ABI %u, klive.ko implements %u\n", pname,
+		       patch->abi, KLIVE_ABI_VERSION);
+		return -EINVAL;
+	}
+	if (!klive_valid_name(patch->name)) {
+		pr_err("%s: patch name must be 1-%d characters of [A-Za-z0-9_-]\n",
+		       pname, KLIVE_NAME_MAX - 1);
+		return -EINVAL;
+	}
+	if (!patch->mod) {
+		pr_err("%s: patch has no module\n", pname);
+		return -EINVAL;
+	}
+	if (!patch->nr_objs || !patch->objs) {
+		pr_err("%s: patch has no objects\n", pname);
+		return -EINVAL;
+	}
+	for (i = 0; i < patch->nr_objs; i++) {
+		const struct klive_object *obj = &patch->objs[i];
+
+		if (obj->name && (!klive_valid_name(obj->name) ||
+				  !strcmp(obj->name, "vmlinux"))) {
+			pr_err("%s: object %u has an invalid module name\n",
+			       pname, i);
+			return -EINVAL;
+		}
+		if ((obj->nr_funcs && !obj->funcs) ||
+		    (obj->nr_relocs && !obj->relocs)) {
+			pr_err("%s: object %s has a NULL array\n", pname,
+			       obj->name ?: "vmlinux");
+			return -EINVAL;
+		}
+		for (j = 0; j < i; j++) {
+			const char *a = obj->name, *b = patch->objs[j].name;
+
+			if (a == b || (a && b && !strcmp(a, b))) {
+				pr_err("%s: object %s is listed twice\n", pname,
+				       a ?: "vmlinux");
+				return -EINVAL;
+			}
+		}
+		for (j = 0; j < obj->nr_funcs; j++) {
+			const struct klive_func *f = &obj->funcs[j];
+
+			if (!f->old_name || !f->new_func ||
+			    strnlen(f->old_name, KSYM_NAME_LEN) == KSYM_NAME_LEN) {
+				pr_err("%s: function %u of %s is malformed\n",
+				       pname, j, obj->name ?: "vmlinux");
+				return -EINVAL;
+			}
+		}
+		nr_funcs += obj->nr_funcs;
+	}
+	if (!nr_funcs) {
+		pr_err("%s: patch has no functions\n", pname);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Is @addr already redirected by this or another klive patch? */
+static const char *klive_owner(struct klive_patch_state *self,
+			       unsigned long addr, struct klive_func_state *me)
+{
+	struct klive_patch_state *kp;
+	unsigned int i, j;
+
+	list_for_each_entry(kp, &klive_patches, node) {
+		for (i = 0; i < kp->nr_objs; i++) {
+			for (j = 0; j < kp->objs[i].obj->nr_funcs; j++) {
+				if (kp->objs[i].funcs[j].old_addr == addr)
+					return kp->name;
+			}
+		}
+	}
+	for (i = 0; i < self->nr_objs && self->objs[i].funcs; i++) {
+		for (j = 0; j < self->objs[i].obj->nr_funcs; j++) {
+			struct klive_func_state *f = &self->objs[i].funcs[j];
+
+			if (f != me && f->old_addr == addr)
+				return self->name;
+		}
+	}
+	return NULL;
+}
+
+/* Find, size and check one old function and its replacement. */
+static int klive_resolve_func(struct klive_patch_state *kp,
+			      struct klive_obj_state *os,
+			      struct klive_func_state *f)
+{
+	const char *objname = os->obj->name ?: "vmlinux";
+	struct module *pmod = kp->patch->mod;
+	unsigned long off;
+	const char *owner;
+	int ret;
+
+	ret = klive_lookup(os->obj->name, f->name, f->sympos, &f->old_addr);
+	if (ret == -EEXIST) {
+		pr_err("%s: function %s is ambiguous in %s (give its sympos)\n",
+		       kp->name, f->name, objname);
+		return ret;
+	}
+	if (ret) {
+		pr_err("%s: cannot find function %s (sympos %lu) in %s\n",
+		       kp->name, f->name, f->sympos, objname);
+		return ret;
+	}
+	if (!klive_size_offset(f->old_addr, &f->old_size, &off) || off ||
+	    !f->old_size) {
+		pr_err("%s: %s in %s is not a function start\n", kp->name,
+		       f->name, objname);
+		return -EINVAL;
+	}
+	f->fentry = klive_ftrace_location(f->old_addr);
+	if (!f->fentry || f->fentry >= f->old_addr + f->old_size) {
+		pr_err("%s: function %s cannot be redirected: ftrace has no entry for it (notrace or not traceable)\n",
+		       kp->name, f->name);
+		return -EINVAL;
+	}
+	if (!within_module_core(f->new_addr, pmod) ||
+	    !klive_size_offset(f->new_addr, &f->new_size, &off) || off ||
+	    !f->new_size) {
+		pr_err("%s: replacement of %s is not a function of the patch module\n",
+		       kp->name, f->name);
+		return -EINVAL;
+	}
+	owner = klive_owner(kp, f->old_addr, f);
+	if (owner) {
+		pr_err("%s: function %s is already redirected by klive patch %s\n",
+		       kp->name, f->name, owner);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+static int klive_resolve_obj(struct klive_patch_state *kp,
+			     struct klive_obj_state *os)
+{
+	const struct klive_object *obj = os->obj;
+	unsigned int j;
+	int ret;
+
+	if (obj->name) {
+		os->mod = klive_get_module(obj->name);
+		if (!os->mod) {
+			pr_err("%s: module %s not loaded\n", kp->name, obj->name);
+			return -ENOENT;
+		}
+	}
+	os->funcs = kcalloc(obj->nr_funcs, sizeof(*os->funcs), GFP_KERNEL);
+	if (!os->funcs && obj->nr_funcs)
+		return -ENOMEM;
+	for (j = 0; j < obj->nr_funcs; j++) {
+		struct klive_func_state *f = &os->funcs[j];
+
+		f->kp = kp;
+		f->name = obj->funcs[j].old_name;
+		f->sympos = obj->funcs[j].old_sympos;
+		f->new_addr = (unsigned long)obj->funcs[j].new_func;
+		ret = klive_resolve_func(kp, os, f);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Drop everything a patch holds; call without klive_mutex. */
+static void klive_release(struct klive_patch_state *kp)
+{
+	unsigned int i;
+
+	klive_sysfs_del(kp);
+	for (i = 0; i < kp->nr_objs; i++) {
+		if (kp->objs[i].mod)
+			module_put(kp->objs[i].mod);
+	}
+	if (kp->mod_ref)
+		module_put(kp->patch->mod);
+	kobject_put(&kp->kobj);
+}
+
+static void klive_log_switch(struct klive_patch_state *kp)
+{
+	pr_info("%s: transition to %s finished\n", kp->name,
+		kp->enabled ? "patched" : "unpatched");
+}
+
+/* Transition retries and final teardown, always in klive_wq. */
+static void klive_work_fn(struct work_struct *work)
+{
+	struct klive_patch_state *kp = container_of(to_delayed_work(work),
+						    struct klive_patch_state,
+						    work);
+
+	mutex_lock(&klive_mutex);
+	if (kp->dead)
+		goto unlock;
+	if (kp->transition) {
+		kp->attempts++;
+		if (!klive_try_switch(kp, kp->enabled,
+				      kp->attempts % KLIVE_LOG_EVERY == 1)) {
+			queue_delayed_work(klive_wq, &kp->work,
+					   KLIVE_RETRY_DELAY);
+			goto unlock;
+		}
+		WRITE_ONCE(kp->transition, false);
+		klive_log_switch(kp);
+	}
+	if (kp->enabled || READ_ONCE(kp->redirect))
+		goto unlock;
+
+	list_del(&kp->node);
+	kp->dead = true;
+	klive_unregister_funcs(kp);
+	mutex_unlock(&klive_mutex);
+	pr_info("%s: unpatched, patch module released\n", kp->name);
+	klive_release(kp);
+	return;
+unlock:
+	mutex_unlock(&klive_mutex);
+}
+
+/* sysfs "enabled" writes: start, or reverse, a transition. */
+int klive_request_enabled(struct klive_patch_state *kp, bool enable)
+{
+	int ret = 0;
+
+	mutex_lock(&klive_mutex);
+	if (kp->dead || kp->enabled == enable) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	WRITE_ONCE(kp->enabled, enable);
+	if (kp->transition) {
+		/* the redirect flag never moved: it already matches */
+		WRITE_ONCE(kp->transition, false);
+		pr_info("%s: transition reversed, %s\n", kp->name,
+			enable ? "stays patched" : "was never patched");
+	} else {
+		WRITE_ONCE(kp->transition, true);
+		kp->attempts = 0;
+		pr_info("%s: starting transition to %s\n", kp->name,
+			enable ? "patched" : "unpatched");
+	}
+	mod_delayed_work(klive_wq, &kp->work, 0);
+unlock:
+	mutex_unlock(&klive_mutex);
+	return ret;
+}
+
+static struct klive_patch_state *klive_alloc(const struct klive_patch *patch)
+{
+	struct klive_patch_state *kp;
+	unsigned int i;
+
+	kp = kzalloc(sizeof(*kp), GFP_KERNEL);
+	if (!kp)
+		return NULL;
+	klive_patch_kobj_init(kp);
+	kp->patch = patch;
+	strscpy(kp->name, patch->name, sizeof(kp->name));
+	INIT_LIST_HEAD(&kp->node);
+	INIT_DELAYED_WORK(&kp->work, klive_work_fn);
+	kp->objs = kcalloc(patch->nr_objs, sizeof(*kp->objs), GFP_KERNEL);
+	if (!kp->objs) {
+		kobject_put(&kp->kobj);
+		return NULL;
+	}
+	kp->nr_objs = patch->nr_objs;
+	for (i = 0; i < kp->nr_objs; i++)
+		kp->objs[i].obj = &patch->objs[i];
+	return kp;
+}
+
+int klive_enable_patch(const struct klive_patch *patch)
+{
+	struct klive_patch_state *kp, *other;
+	unsigned int i;
+	int ret;
+
+	ret = klive_check_patch(patch);
+	if (ret)
+		return ret;
+	kp = klive_alloc(patch);
+	if (!kp) {
+		pr_err("%s: out of memory\n", patch->name);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&klive_mutex);
+	list_for_each_entry(other, &klive_patches, node) {
+		if (!strcmp(other->name, kp->name)) {
+			pr_err("%s: a klive patch of that name exists\n",
+			       kp->name);
+			ret = -EEXIST;
+			goto fail;
+		}
+	}
+	if (!try_module_get(patch->mod)) {
+		pr_err("%s: patch module is going away\n", kp->name);
+		ret = -ENODEV;
+		goto fail;
+	}
+	kp->mod_ref = true;
+
+	for (i = 0; i < kp->nr_objs; i++) {
+		ret = klive_resolve_obj(kp, &kp->objs[i]);
+		if (ret)
+			goto fail;
+	}
+	for (i = 0; i < kp->nr_objs; i++) {
+		ret = klive_apply_relocs(kp, &kp->objs[i]);
+		if (ret)
+			goto fail;
+	}
+	ret = klive_sysfs_add(kp);
+	if (ret) {
+		pr_err("%s: cannot create its sysfs directory (%d)\n",
+		       kp->name, ret);
+		goto fail;
+	}
+	ret = klive_register_funcs(kp);
+	if (ret)
+		goto fail;
+
+	list_add_tail(&kp->node, &klive_patches);
+	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
+	kp->enabled = true;
+	kp->transition = true;
+	kp->attempts = 1;
+	pr_info("%s: enabling patch, starting transition to patched\n",
+		kp->name);
+	if (klive_try_switch(kp, 1, true)) {
+		kp->transition = false;
+		klive_log_switch(kp);
+	} else {
+		queue_delayed_work(klive_wq, &kp->work, KLIVE_RETRY_DELAY);
+	}
+	mutex_unlock(&klive_mutex);
+	return 0;
+
+fail:
+	kp->dead = true;
+	mutex_unlock(&klive_mutex);
+	klive_release(kp);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(klive_enable_patch);
+
+static int __init klive_init(void)
+{
+	int ret;
+
+	ret = klive_symbols_init();
+	if (ret)
+		return ret;
+	klive_wq = alloc_ordered_workqueue("klive", 0);
+	if (!klive_wq)
+		return -ENOMEM;
+	ret = klive_sysfs_init();
+	if (ret) {
+		destroy_workqueue(klive_wq);
+		return ret;
+	}
+	pr_info("ready (patch ABI %d)\n", KLIVE_ABI_VERSION);
+	return 0;
+}
+
+static void __exit klive_exit(void)
+{
+	destroy_workqueue(klive_wq);
+	klive_sysfs_exit();
+}
+
+module_init(klive_init);
+module_exit(klive_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("klive live patching core");

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* klive_internal.h - state and helpers shared by the files of klive.ko. */
+#ifndef _KLIVE_INTERNAL_H
+#define _KLIVE_INTERNAL_H
+
+#include <linux/ftrace.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+#include <klive.h>
+
+#define KLIVE_NAME_MAX	64
+
+struct klive_patch_state;
+
+/* One redirected function. */
+struct klive_func_state {
+	struct ftrace_ops ops;
+	struct klive_patch_state *kp;
+	const char *name;		/* in the patch module, pinned */
+	unsigned long sympos;
+	unsigned long old_addr, old_size;
+	unsigned long new_addr, new_size;
+	unsigned long fentry;		/* ftrace site inside the old function */
+	bool registered;
+	bool kobj_live;
+	struct kobject kobj;
+};
+
+/* One target object (vmlinux or a loaded module) of a patch. */
+struct klive_obj_state {
+	const struct klive_object *obj;
+	struct module *mod;		/* NULL for vmlinux; referenced */
+	struct klive_func_state *funcs;
+	bool kobj_live;
+	struct kobject kobj;
+};
+
+/* klive's runtime state of one patch; freed by the release of kobj. */
+struct klive_patch_state {
+	struct list_head node;
+	const struct klive_patch *patch;
+	char name[KLIVE_NAME_MAX];
+	struct klive_obj_state *objs;
+	unsigned int nr_objs;
+	int redirect;			/* read by the ftrace handler */
+	bool enabled;			/* target state shown in sysfs */
+	bool transition;		/* true until redirect == enabled */
+	bool dead;			/* being torn down */
+	bool mod_ref;			/* holds a reference on patch->mod */
+	bool kobj_live;			/* kobj is in sysfs */
+	unsigned int attempts;		/* of the current transition */
+	struct kobject kobj;
+	struct delayed_work work;
+};
+
+extern struct mutex klive_mutex;
+
+/* symbols.c */
+int klive_symbols_init(void);
+int klive_lookup(const char *objname, const char *name, unsigned long sympos,
+		 unsigned long *addr);
+bool klive_size_offset(unsigned long addr, unsigned long *size,
+		       unsigned long *offset);
+struct module *klive_get_module(const char *name);
+unsigned long klive_ftrace_location(unsigned long addr);
+void *klive_text_poke(void *addr, const void *src, size_t len);
+int klive_stack_reliable(struct task_struct *t, unsigned long *store,
+			 unsigned int size);
+struct task_struct *klive_idle_task(int cpu);
+struct kobject *klive_kernel_livepatch_root(void);
+
+/* reloc.c */
+int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os);
+
+/* patch.c */
+int klive_register_funcs(struct klive_patch_state *kp);
+void klive_unregister_funcs(struct klive_patch_state *kp);
+
+/* transition.c */
+bool klive_try_switch(struct klive_patch_state *kp, int redirect, bool verbose);
+
+/* sysfs.c */
+int klive_sysfs_init(void);
+void klive_sysfs_exit(void);
+int klive_sysfs_add(struct klive_patch_state *kp);
+void klive_sysfs_del(struct klive_patch_state *kp);
+void klive_patch_kobj_init(struct klive_patch_state *kp);
+
+/* core.c */
+int klive_request_enabled(struct klive_patch_state *kp, bool enable);
+
+#endif /* _KLIVE_INTERNAL_H */

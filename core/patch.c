@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/* patch.c - redirect old functions to their replacements with ftrace. */
+#define pr_fmt(fmt) "klive: " fmt
+
+#include <linux/ftrace.h>
+#include "klive_internal.h"
+
+/* The setter was renamed (6.1 vs 6.12); both are macros. */
+#ifdef ftrace_regs_set_instruction_pointer
+#define klive_set_ip(fregs, ip) ftrace_regs_set_instruction_pointer(fregs, ip)
+#else
+#define klive_set_ip(fregs, ip) ftrace_instruction_pointer_set(fregs, ip)
+#endif
+
+/*
+ * Hot path, runs at every call of an old function: only reads the patch's
+ * redirect flag (flipped inside stop_machine) and moves the return ip.
+ */
+static void notrace klive_ftrace_handler(unsigned long ip,
+					 unsigned long parent_ip,
+					 struct ftrace_ops *ops,
+					 struct ftrace_regs *fregs)
+{
+	struct klive_func_state *f = container_of(ops, struct klive_func_state,
+						  ops);
+	int bit;
+
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (WARN_ON_ONCE(bit < 0))
+		return;
+	if (READ_ONCE(f->kp->redirect))
+		klive_set_ip(fregs, f->new_addr);
+	ftrace_test_recursion_unlock(bit);
+}
+
+static void klive_unregister_func(struct klive_func_state *f)
+{
+	if (!f->registered)
+		return;
+	WARN_ON(unregister_ftrace_function(&f->ops));
+	WARN_ON(ftrace_set_filter_ip(&f->ops, f->fentry, 1, 0));
+	f->registered = false;
+}
+
+static int klive_register_func(struct klive_patch_state *kp,
+			       struct klive_func_state *f)
+{
+	int ret;
+
+	f->ops.func = klive_ftrace_handler;
+	f->ops.flags = FTRACE_OPS_FL_DYNAMIC |
+#ifndef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+		       FTRACE_OPS_FL_SAVE_REGS |
+#endif
+		       FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
+
+	ret = ftrace_set_filter_ip(&f->ops, f->fentry, 0, 0);
+	if (ret) {
+		pr_err("%s: cannot set the ftrace filter on %s (%d)\n",
+		       kp->name, f->name, ret);
+		return ret;
+	}
+	ret = register_ftrace_function(&f->ops);
+	if (ret) {
+		if (ret == -EBUSY)
+			pr_err("%s: function %s is already redirected by someone else (or ftrace is disabled)\n",
+			       kp->name, f->name);
+		else
+			pr_err("%s: cannot register ftrace for %s (%d)\n",
+			       kp->name, f->name, ret);
+		ftrace_set_filter_ip(&f->ops, f->fentry, 1, 0);
+		return ret;
+	}
+	f->registered = true;
+	return 0;
+}
+
+/* Hook every old function with the redirect still off; all or nothing. */
+int klive_register_funcs(struct klive_patch_state *kp)
+{
+	unsigned int i, j;
+	int ret;
+
+	for (i = 0; i < kp->nr_objs; i++) {
+		struct klive_obj_state *os = &kp->objs[i];
+
+		for (j = 0; j < os->obj->nr_funcs; j++) {
+			ret = klive_register_func(kp, &os->funcs[j]);
+			if (ret) {
+				klive_unregister_funcs(kp);
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+void klive_unregister_funcs(struct klive_patch_state *kp)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < kp->nr_objs; i++) {
+		struct klive_obj_state *os = &kp->objs[i];
+
+		if (!os->funcs)
+			continue;
+		for (j = 0; j < os->obj->nr_funcs; j++)
+			klive_unregister_func(&os->funcs[j]);
+	}
+}

@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,<obj>/<func>,<pos>}. */
+#define pr_fmt(fmt) "klive: " fmt
+
+#include <linux/kernfs.h>
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+#include "klive_internal.h"
+
+static struct kobject *klive_root;
+
+static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
+						    kobj);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(kp->enabled));
+}
+
+static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
+			     const char *buf, size_t count)
+{
+	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
+						    kobj);
+	bool val;
+	int ret;
+
+	ret = kstrtobool(buf, &val);
+	if (ret)
+		return ret;
+	ret = klive_request_enabled(kp, val);
+	return ret ?: count;
+}
+
+static ssize_t transition_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
+						    kobj);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(kp->transition));
+}
+
+static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
+static struct kobj_attribute transition_attr = __ATTR_RO(transition);
+
+static struct attribute *klive_patch_attrs[] = {
+	&enabled_attr.attr,
+	&transition_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(klive_patch);
+
+/* Last reference to a patch: all child kobjects are gone already. */
+static void klive_patch_release(struct kobject *kobj)
+{
+	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
+						    kobj);
+	unsigned int i;
+
+	if (kp->objs) {
+		for (i = 0; i < kp->nr_objs; i++)
+			kfree(kp->objs[i].funcs);
+	}
+	kfree(kp->objs);
+	kfree(kp);
+}
+
+/* Object and function dirs live inside the patch's allocation. */
+static void klive_child_release(struct kobject *kobj)
+{
+}
+
+static const struct kobj_type klive_patch_ktype = {
+	.release = klive_patch_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = klive_patch_groups,
+};
+
+static const struct kobj_type klive_child_ktype = {
+	.release = klive_child_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+};
+
+void klive_patch_kobj_init(struct klive_patch_state *kp)
+{
+	kobject_init(&kp->kobj, &klive_patch_ktype);
+}
+
+int klive_sysfs_add(struct klive_patch_state *kp)
+{
+	struct kernfs_node *kn;
+	unsigned int i, j;
+	int ret;
+
+	kn = kernfs_find_and_get(klive_root->sd, kp->name);
+	if (kn) {
+		kernfs_put(kn);
+		pr_err("%s: /sys/kernel/livepatch/%s already exists\n",
+		       kp->name, kp->name);
+		return -EEXIST;
+	}
+	ret = kobject_add(&kp->kobj, klive_root, "%s", kp->name);
+	if (ret)
+		return ret;
+	kp->kobj_live = true;
+
+	for (i = 0; i < kp->nr_objs; i++) {
+		struct klive_obj_state *os = &kp->objs[i];
+
+		os->kobj_live = true;
+		ret = kobject_init_and_add(&os->kobj, &klive_child_ktype,
+					   &kp->kobj, "%s",
+					   os->obj->name ?: "vmlinux");
+		if (ret)
+			return ret;
+		for (j = 0; j < os->obj->nr_funcs; j++) {
+			struct klive_func_state *f = &os->funcs[j];
+
+			f->kobj_live = true;
+			ret = kobject_init_and_add(&f->kobj, &klive_child_ktype,
+						   &os->kobj, "%s,%lu", f->name,
+						   f->sympos ?: 1);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/* Remove the patch's directories; the caller drops the last reference. */
+void klive_sysfs_del(struct klive_patch_state *kp)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < kp->nr_objs; i++) {
+		struct klive_obj_state *os = &kp->objs[i];
+
+		if (!os->funcs)
+			continue;
+		for (j = 0; j < os->obj->nr_funcs; j++) {
+			if (os->funcs[j].kobj_live)
+				kobject_put(&os->funcs[j].kobj);
+			os->funcs[j].kobj_live = false;
+		}
+		if (os->kobj_live)
+			kobject_put(&os->kobj);
+		os->kobj_live = false;
+	}
+	if (kp->kobj_live)
+		kobject_del(&kp->kobj);
+	kp->kobj_live = false;
+}
+
+/*
+ * Patches go beside the kernel livepatch's ones when it is built in;
+ * otherwise klive owns /sys/kernel/livepatch.
+ */
+int klive_sysfs_init(void)
+{
+	struct kobject *root;
+
+	if (IS_ENABLED(CONFIG_LIVEPATCH)) {
+		root = klive_kernel_livepatch_root();
+		if (!root || root->parent != kernel_kobj ||
+		    strcmp(kobject_name(root), "livepatch")) {
+			pr_err("cannot find the kernel livepatch's /sys/kernel/livepatch\n");
+			return -ENOENT;
+		}
+		klive_root = kobject_get(root);
+		return 0;
+	}
+	klive_root = kobject_create_and_add("livepatch", kernel_kobj);
+	if (!klive_root) {
+		pr_err("cannot create /sys/kernel/livepatch\n");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void klive_sysfs_exit(void)
+{
+	kobject_put(klive_root);
+}

@@ -1,0 +1,216 @@
+/* compare.c - decide which paired functions changed and which data changes cannot be patched. */
+#include "compare.h"
+#include "util.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
+		   int depth, struct strbuf *sb);
+
+/* Content of an item or anonymous range, relocation fields masked. */
+static void content_key(const struct objview *v, const struct section *s,
+			uint64_t start, uint64_t size, int depth, struct strbuf *sb)
+{
+	unsigned char *buf;
+	size_t i;
+
+	if (!s->data) {
+		sb_printf(sb, "[bss %llu]", (unsigned long long)size);
+		return;
+	}
+	if (start > s->size)
+		start = s->size;
+	if (size > s->size - start)
+		size = s->size - start;
+	buf = xcalloc(1, size);
+	memcpy(buf, s->data + start, size);
+	for (i = elfobj_rela_lower(s, start); i < s->nrelas && s->relas[i].off < start + size; i++) {
+		const struct rela *r = &s->relas[i];
+		uint64_t w = rela_width(r->type);
+
+		if (!w)
+			w = 4;
+		memset(buf + (r->off - start), 0, r->off + w > start + size ?
+		       start + size - r->off : w);
+		sb_printf(sb, "@%llx:%u:", (unsigned long long)(r->off - start), r->type);
+		if (depth < 2)
+			key_of(v, r, 0, depth + 1, sb);
+	}
+	sb_printf(sb, "[");
+	for (i = 0; i < size; i++)
+		sb_printf(sb, "%02x", buf[i]);
+	sb_printf(sb, "]");
+	free(buf);
+}
+
+static bool is_rodata(const struct section *s)
+{
+	return (s->flags & SHF_ALLOC) && !(s->flags & (SHF_WRITE | SHF_EXECINSTR));
+}
+
+/*
+ * What a relocation refers to, independent of layout: a symbol name with the
+ * clone numbering removed, or for anonymous strings and read-only data the
+ * referenced bytes themselves.
+ */
+static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
+		   int depth, struct strbuf *sb)
+{
+	const struct symbol *sym = &v->o->syms[r->sym];
+	const struct section *s;
+	struct item *it = NULL;
+	int64_t a;
+	uint64_t ref;
+
+	if (sym->shndx == SHN_UNDEF) {
+		sb_printf(sb, "u:%s%+lld", sym->name, (long long)r->addend);
+		return;
+	}
+	if (sym->shndx >= v->o->nsecs) {
+		sb_printf(sb, "abs:%s%+lld", sym->name, (long long)r->addend);
+		return;
+	}
+	s = &v->o->secs[sym->shndx];
+	a = (int64_t)sym->value + r->addend;
+	ref = (uint64_t)(a + delta);
+	if (sym->type == STT_FUNC || sym->type == STT_OBJECT)
+		it = view_item_of_sym(v, sym);
+	if (!it)
+		it = view_item_at(v, s->idx, ref);
+	if (it) {
+		sb_printf(sb, "%c:%s%+lld", it->kind == IT_FUNC ? 'f' : 'd', it->key,
+			  (long long)(a - (int64_t)it->sym->value));
+		if (it->kind == IT_DATA && is_rodata(it->sec) &&
+		    it->sym->bind == STB_LOCAL)
+			content_key(v, it->sec, it->sym->value, it->sym->size, depth, sb);
+		return;
+	}
+	if (s->flags & SHF_STRINGS && s->data && ref < s->size) {
+		sb_printf(sb, "str%+lld:%.*s", (long long)(a - (int64_t)ref),
+			  (int)strnlen((const char *)s->data + ref, s->size - ref),
+			  (const char *)s->data + ref);
+		return;
+	}
+	sb_printf(sb, "sec:%s%+lld", s->name, (long long)a);
+	if (is_rodata(s))
+		content_key(v, s, 0, s->size, depth, sb);
+}
+
+/* Offset from a code relocation to the end of its instruction. */
+static int64_t code_delta(const struct item *it, const struct rela *r)
+{
+	const struct insn *in = code_map_find(&it->map, r->off);
+
+	if (!rela_pcrel(r->type))
+		return 0;
+	return in ? (int64_t)(in->off + in->len - r->off) : 0;
+}
+
+static void masked(const struct item *it, unsigned char *buf)
+{
+	uint64_t start = it->sym->value, size = it->sym->size;
+	size_t i;
+
+	memcpy(buf, it->sec->data + start, size);
+	for (i = 0; i < it->nrelas; i++) {
+		uint64_t o = it->relas[i].off - start, w = rela_width(it->relas[i].type);
+
+		if (!w)
+			w = 4;
+		memset(buf + o, 0, o + w > size ? size - o : w);
+	}
+}
+
+static bool same_relas(const struct objview *vo, const struct item *o,
+		       const struct objview *vn, const struct item *n)
+{
+	size_t i;
+
+	if (o->nrelas != n->nrelas)
+		return false;
+	for (i = 0; i < o->nrelas; i++) {
+		const struct rela *a = &o->relas[i], *b = &n->relas[i];
+		struct strbuf ka = { 0 }, kb = { 0 };
+		bool eq;
+
+		if (a->off - o->sym->value != b->off - n->sym->value || a->type != b->type)
+			return false;
+		key_of(vo, a, code_delta(o, a), 0, &ka);
+		key_of(vn, b, code_delta(n, b), 0, &kb);
+		eq = !strcmp(ka.buf, kb.buf);
+		sb_free(&ka);
+		sb_free(&kb);
+		if (!eq)
+			return false;
+	}
+	return true;
+}
+
+static bool same_code(const struct objview *vo, const struct item *o,
+		      const struct objview *vn, const struct item *n)
+{
+	unsigned char *a, *b;
+	bool eq;
+
+	if (o->sym->size != n->sym->size || !o->sec->data || !n->sec->data)
+		return false;
+	a = xcalloc(1, o->sym->size);
+	b = xcalloc(1, n->sym->size);
+	masked(o, a);
+	masked(n, b);
+	eq = !memcmp(a, b, o->sym->size) && same_relas(vo, o, vn, n);
+	free(a);
+	free(b);
+	return eq;
+}
+
+static bool same_data(const struct objview *vo, const struct item *o,
+		      const struct objview *vn, const struct item *n)
+{
+	struct strbuf ka = { 0 }, kb = { 0 };
+	bool eq;
+
+	if ((o->sec->data == NULL) != (n->sec->data == NULL))
+		return false;
+	content_key(vo, o->sec, o->sym->value, o->sym->size, 0, &ka);
+	content_key(vn, n->sec, n->sym->value, n->sym->size, 0, &kb);
+	eq = !strcmp(ka.buf, kb.buf);
+	sb_free(&ka);
+	sb_free(&kb);
+	return eq;
+}
+
+void compare_views(struct objview *old, struct objview *new)
+{
+	size_t i;
+
+	for (i = 0; i < new->n; i++) {
+		struct item *n = &new->items[i], *o = n->twin;
+
+		if (!o) {
+			n->state = ST_NEW;
+			continue;
+		}
+		if (n->kind == IT_FUNC) {
+			n->state = same_code(old, o, new, n) ? ST_UNCHANGED : ST_CHANGED;
+			continue;
+		}
+		/* read-only data is copied into the patch when used; no refusal */
+		if (!(n->sec->flags & SHF_WRITE) && !(o->sec->flags & SHF_WRITE)) {
+			n->state = ST_UNCHANGED;
+			continue;
+		}
+		if (o->sym->size != n->sym->size) {
+			n->state = ST_CHANGED;
+			n->refusal = xasprintf("size of data '%s' changed (%llu -> %llu bytes)",
+					       n->sym->name, (unsigned long long)o->sym->size,
+					       (unsigned long long)n->sym->size);
+		} else if (!same_data(old, o, new, n)) {
+			n->state = ST_CHANGED;
+			n->refusal = xasprintf("initial value of data '%s' changed",
+					       n->sym->name);
+		}
+	}
+}

@@ -1,0 +1,294 @@
+/* kinfo.c - facts about the target kernel: exports (Module.symvers), symbol counts (System.map), config. */
+#include "kinfo.h"
+#include "util.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+struct strmap {
+	char **keys;
+	void **vals;
+	size_t cap, n;
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+struct strmap *strmap_new(void)
+{
+	struct strmap *m = xcalloc(1, sizeof(*m));
+
+	m->cap = 1024;
+	m->keys = xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = xcalloc(m->cap, sizeof(*m->vals));
+	return m;
+}
+
+static size_t slot(const struct strmap *m, const char *key)
+{
+	size_t i = hash(key) & (m->cap - 1);
+
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	size_t i = slot(m, key);
+
+	return m->keys[i] ? m->vals[i] : NULL;
+}
+
+void strmap_put(struct strmap *m, const char *key, void *val)
+{
+	size_t i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		struct strmap big = { xcalloc(m->cap * 2, sizeof(char *)),
+				      xcalloc(m->cap * 2, sizeof(void *)),
+				      m->cap * 2, 0 };
+
+		for (i = 0; i < m->cap; i++)
+			if (m->keys[i])
+				strmap_put(&big, m->keys[i], m->vals[i]);
+		for (i = 0; i < m->cap; i++)
+			free(m->keys[i]);
+		free(m->keys);
+		free(m->vals);
+		*m = big;
+	}
+	i = slot(m, key);
+	if (!m->keys[i]) {
+		m->keys[i] = xstrdup(key);
+		m->n++;
+	}
+	m->vals[i] = val;
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+static char *read_line(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char buf[256];
+
+	if (!f)
+		return NULL;
+	if (!fgets(buf, sizeof(buf), f)) {
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = 0;
+	return xstrdup(buf);
+}
+
+static void load_release(struct kinfo *k)
+{
+	char *path = xasprintf("%s/include/generated/utsrelease.h", k->kdir);
+	FILE *f = fopen(path, "r");
+	char buf[256], rel[128];
+
+	if (f) {
+		while (fgets(buf, sizeof(buf), f))
+			if (sscanf(buf, "#define UTS_RELEASE \"%127[^\"]\"", rel) == 1)
+				k->release = xstrdup(rel);
+		fclose(f);
+	}
+	free(path);
+	if (!k->release) {
+		path = xasprintf("%s/include/config/kernel.release", k->kdir);
+		k->release = read_line(path);
+		free(path);
+	}
+	if (!k->release)
+		k->release = xstrdup("");
+	sscanf(k->release, "%d.%d", &k->version, &k->patchlevel);
+}
+
+static void load_symvers(struct kinfo *k)
+{
+	char *path = xasprintf("%s/Module.symvers", k->kdir);
+	FILE *f = fopen(path, "r");
+	char line[1024];
+
+	k->exports = strmap_new();
+	if (!f)
+		fatal(path, "cannot open (is --kdir a kernel build directory?)");
+	while (fgets(line, sizeof(line), f)) {
+		char *crc = strtok(line, "\t\n"), *name = strtok(NULL, "\t\n");
+		char *mod = strtok(NULL, "\t\n");
+		char *type = strtok(NULL, "\t\n"), *ns = strtok(NULL, "\t\n");
+
+		if (!crc || !name || !mod || !type)
+			continue;
+		strmap_put(k->exports, name, xasprintf("%s\t%s", mod, ns ? ns : ""));
+	}
+	fclose(f);
+	free(path);
+}
+
+static void load_sysmap(struct kinfo *k, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024];
+	size_t lines = 0;
+
+	if (!f)
+		fatal(path, "cannot open System.map");
+	k->sysmap = strmap_new();
+	while (fgets(line, sizeof(line), f)) {
+		char addr[64], type[8], name[512];
+		long n;
+
+		if (sscanf(line, "%63s %7s %511s", addr, type, name) != 3)
+			continue;
+		/* kallsyms dumps tag module symbols "[mod]": not vmlinux */
+		if (strchr(line, '['))
+			continue;
+		n = (long)(intptr_t)strmap_get(k->sysmap, name);
+		strmap_put(k->sysmap, name, (void *)(intptr_t)(n + 1));
+		lines++;
+	}
+	fclose(f);
+	/* Debian ships a one-line placeholder in /boot */
+	if (lines < 100) {
+		k->sysmap = NULL;
+		return;
+	}
+	k->sysmap_path = xstrdup(path);
+}
+
+/* Config options and the objtool arguments Kbuild derives from them. */
+static const struct {
+	const char *opt, *arg;
+} objtool_opts[] = {
+	{ "CONFIG_HAVE_JUMP_LABEL_HACK", "--hacks=jump_label" },
+	{ "CONFIG_HAVE_NOINSTR_HACK", "--hacks=noinstr" },
+	{ "CONFIG_MITIGATION_CALL_DEPTH_TRACKING", "--hacks=skylake" },
+	{ "CONFIG_CALL_DEPTH_TRACKING", "--hacks=skylake" },
+	{ "CONFIG_UNWINDER_ORC", "--orc" },
+	{ "CONFIG_RETPOLINE", "--retpoline" },
+	{ "CONFIG_MITIGATION_RETPOLINE", "--retpoline" },
+	{ "CONFIG_RETHUNK", "--rethunk" },
+	{ "CONFIG_MITIGATION_RETHUNK", "--rethunk" },
+	{ "CONFIG_SLS", "--sls" },
+	{ "CONFIG_MITIGATION_SLS", "--sls" },
+	{ "CONFIG_HAVE_STATIC_CALL_INLINE", "--static-call" },
+	{ "CONFIG_HAVE_UACCESS_VALIDATION", "--uaccess" },
+};
+
+static void objtool_option(struct kinfo *k, const char *line)
+{
+	size_t i, n = 0;
+
+	while (k->objtool_args[n])
+		n++;
+	for (i = 0; i < sizeof(objtool_opts) / sizeof(objtool_opts[0]); i++) {
+		size_t len = strlen(objtool_opts[i].opt);
+
+		if (!strncmp(line, objtool_opts[i].opt, len) && !strcmp(line + len, "=y\n") &&
+		    n < 14)
+			k->objtool_args[n++] = xstrdup(objtool_opts[i].arg);
+	}
+}
+
+static void load_config(struct kinfo *k)
+{
+	char *path = xasprintf("%s/.config", k->kdir);
+	FILE *f = fopen(path, "r");
+	char line[512];
+	bool padding = false;
+	unsigned int bytes = 0;
+
+	if (!f)
+		fatal(path, "cannot open the kernel config");
+	while (fgets(line, sizeof(line), f)) {
+		if (!strcmp(line, "CONFIG_UNWINDER_ORC=y\n"))
+			k->orc = true;
+		else if (!strcmp(line, "CONFIG_X86_KERNEL_IBT=y\n"))
+			k->ibt = true;
+		else if (!strcmp(line, "CONFIG_RETHUNK=y\n") ||
+			 !strcmp(line, "CONFIG_MITIGATION_RETHUNK=y\n"))
+			k->rethunk = true;
+		else if (!strcmp(line, "CONFIG_CALL_PADDING=y\n"))
+			padding = true;
+		else
+			sscanf(line, "CONFIG_FUNCTION_PADDING_BYTES=%u", &bytes);
+		objtool_option(k, line);
+	}
+	fclose(f);
+	free(path);
+	k->padding = padding ? bytes : 0;
+}
+
+void kinfo_load(struct kinfo *k, const char *kdir, const char *sysmap)
+{
+	struct stat st;
+	char *p;
+
+	memset(k, 0, sizeof(*k));
+	k->kdir = kdir;
+	if (stat(kdir, &st) || !S_ISDIR(st.st_mode))
+		fatal(kdir, "kernel build directory does not exist (use --kdir)");
+	load_release(k);
+	load_config(k);
+	load_symvers(k);
+	if (sysmap) {
+		load_sysmap(k, sysmap);
+		if (!k->sysmap)
+			fatal(sysmap, "not a System.map (too few symbols)");
+		return;
+	}
+	p = xasprintf("%s/System.map", kdir);
+	if (!is_file(p)) {
+		free(p);
+		p = xasprintf("/boot/System.map-%s", k->release);
+	}
+	if (is_file(p))
+		load_sysmap(k, p);
+	free(p);
+}
+
+const char *kinfo_export_module(const struct kinfo *k, const char *name)
+{
+	static char buf[256];
+	const char *v = strmap_get(k->exports, name);
+
+	if (!v)
+		return NULL;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(v, "\t"), v);
+	return buf;
+}
+
+const char *kinfo_export_ns(const struct kinfo *k, const char *name)
+{
+	const char *v = strmap_get(k->exports, name);
+
+	if (!v)
+		return NULL;
+	v = strchr(v, '\t') + 1;
+	return *v ? v : NULL;
+}
+
+long kinfo_sysmap_count(const struct kinfo *k, const char *name)
+{
+	if (!k->sysmap)
+		return -1;
+	return (long)(intptr_t)strmap_get(k->sysmap, name);
+}

@@ -1,0 +1,359 @@
+/* main.c - patchgen command line: run read, correlate, compare, select, special, emit and link. */
+#include "compare.h"
+#include "correlate.h"
+#include "elfobj.h"
+#include "emit.h"
+#include "kinfo.h"
+#include "link.h"
+#include "objtool.h"
+#include "plan.h"
+#include "resolve.h"
+#include "select.h"
+#include "special.h"
+#include "util.h"
+
+#include <ctype.h>
+#include <elf.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+static const char usage[] =
+"Usage: patchgen [OPTIONS] OLD.o NEW.o [OLD2.o NEW2.o ...] -o OUT.ko\n"
+"\n"
+"Compare objects built from the running kernel's source (OLD) and from the\n"
+"fixed source (NEW), exactly as the kernel build makes them (e.g. make\n"
+"fs/proc/cmdline.o), and build OUT.ko: a klive patch module that redirects\n"
+"every changed function to its new version. Load klive.ko, then OUT.ko.\n"
+"\n"
+"Options:\n"
+"  -o, --output OUT.ko      the patch module to write (required); its base\n"
+"                           name is the module name\n"
+"  --kdir DIR               the target kernel's build or headers directory\n"
+"                           (default /lib/modules/$(uname -r)/build); needs\n"
+"                           Module.symvers and .config\n"
+"  --target vmlinux|MOD     the object the code belongs to; default vmlinux,\n"
+"                           or the module name inferred from the object file\n"
+"                           name for objects of a loadable module\n"
+"  --name NAME              patch name, the /sys/kernel/livepatch/NAME\n"
+"                           directory (default: OUT's base name)\n"
+"  --klive-symvers FILE     klive.ko's Module.symvers, for the symbol version\n"
+"                           of klive_enable_patch (without it modpost only\n"
+"                           warns about it)\n"
+"  --system-map FILE        the target's System.map or a /proc/kallsyms dump,\n"
+"                           to check that local symbols are unique (default\n"
+"                           $kdir/System.map, then /boot/System.map-RELEASE)\n"
+"  --list                   print the decisions (one per line) and build\n"
+"                           nothing: target T, changed F, new F, extern S,\n"
+"                           klive S sympos N, special SECTION COUNT, refuse R\n"
+"  --keep-tmp               keep the temporary Kbuild directory and print it\n"
+"  -h, --help               this text\n"
+"\n"
+"A function is changed when its code differs other than in relocation\n"
+"fields, or when what a relocation refers to differs. References to exported\n"
+"symbols stay undefined symbols for the module loader; references to other\n"
+"symbols of the running kernel become klive relocations that klive.ko fills\n"
+"in. patchgen refuses, with one line 'patchgen: FILE: REASON' and exit\n"
+"status 1, whatever it cannot patch correctly: changed data, __init code,\n"
+"notrace functions, ambiguous local symbols, special sections it does not\n"
+"know.\n";
+
+struct options {
+	const char *kdir, *target, *name, *symvers, *sysmap, *out;
+	bool list, keep;
+	char **objs;
+	int nobjs;
+};
+
+static char *tmpdir;
+static bool keep_tmp;
+
+static void cleanup(void)
+{
+	if (tmpdir && !keep_tmp) {
+		char *cmd = xasprintf("rm -rf '%s'", tmpdir);
+
+		if (system(cmd))
+			fprintf(stderr, "patchgen: cannot remove %s\n", tmpdir);
+		free(cmd);
+	}
+}
+
+static void parse(int argc, char **argv, struct options *o)
+{
+	static const struct option longs[] = {
+		{ "kdir", required_argument, NULL, 'k' },
+		{ "target", required_argument, NULL, 't' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "klive-symvers", required_argument, NULL, 's' },
+		{ "system-map", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "list", no_argument, NULL, 'l' },
+		{ "keep-tmp", no_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	while ((c = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
+		switch (c) {
+		case 'k': o->kdir = optarg; break;
+		case 't': o->target = optarg; break;
+		case 'n': o->name = optarg; break;
+		case 's': o->symvers = optarg; break;
+		case 'm': o->sysmap = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'l': o->list = true; break;
+		case 'K': o->keep = true; break;
+		case 'h': fputs(usage, stdout); exit(0);
+		default: fputs(usage, stderr); exit(2);
+		}
+	}
+	o->objs = argv + optind;
+	o->nobjs = argc - optind;
+	if (o->nobjs < 2 || o->nobjs % 2)
+		fatal("usage", "give pairs of objects: OLD.o NEW.o [OLD2.o NEW2.o ...] (see --help)");
+	if (!o->out && !o->list)
+		fatal("usage", "-o OUT.ko is required (see --help)");
+}
+
+/* Module name from an object file name: dir/foo-bar.o -> foo_bar. */
+static char *modname_of(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char *n = xstrdup(base ? base + 1 : path), *p;
+	size_t len = strlen(n);
+
+	if (len > 2 && !strcmp(n + len - 2, ".o"))
+		n[len - 2] = 0;
+	for (p = n; *p; p++)
+		if (*p == '-')
+			*p = '_';
+	return n;
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s || strlen(s) > 55)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
+static const char *infer_target(const struct options *o, struct pair *pairs, size_t n)
+{
+	const char *t = NULL;
+	size_t i;
+
+	if (o->target)
+		return o->target;
+	for (i = 0; i < n; i++) {
+		char *a, *b;
+
+		if (!pairs[i].new.is_module) {
+			if (t && strcmp(t, "vmlinux"))
+				fatal(pairs[i].newpath, "objects of different targets; use --target");
+			t = "vmlinux";
+			continue;
+		}
+		a = modname_of(pairs[i].oldpath);
+		b = modname_of(pairs[i].newpath);
+		if (strcmp(a, b))
+			fatal(pairs[i].newpath, "object of a loadable module, but its name cannot be inferred (OLD and NEW file names differ); use --target MODNAME");
+		if (t && strcmp(t, a))
+			fatal(pairs[i].newpath, "objects of different targets; use --target");
+		t = a;
+	}
+	return t;
+}
+
+static void check_pair(struct pair *p)
+{
+	size_t i, paired = 0, funcs = 0;
+
+	if (p->old.machine != p->new.machine)
+		fatal(p->newpath, "OLD and NEW are for different machines");
+	if (p->old.is_module != p->new.is_module)
+		fatal(p->newpath, "OLD and NEW do not match: only one is an object of a loadable module");
+	for (i = 0; i < p->vn.n; i++) {
+		if (p->vn.items[i].kind != IT_FUNC)
+			continue;
+		funcs++;
+		if (p->vn.items[i].twin)
+			paired++;
+	}
+	if (funcs && !paired)
+		fatal(p->newpath, "OLD and NEW do not match: they have no function in common");
+}
+
+static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
+{
+	struct strmap *seen = strmap_new();
+	size_t i, j, r;
+
+	printf("target %s\n", plan->target);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < pairs[i].vn.n; j++) {
+			const struct item *it = &pairs[i].vn.items[j];
+
+			if (it->kind == IT_FUNC && it->selected && !it->cold)
+				printf("%s %s\n", it->state == ST_NEW ? "new" : "changed",
+				       it->sym->name);
+		}
+	for (i = 0; i < plan->nchunks; i++)
+		for (r = 0; r < plan->chunks[i]->nrelocs; r++) {
+			const struct out_reloc *o = &plan->chunks[i]->relocs[r];
+			char *line;
+
+			if (o->kind == REF_EXTERN)
+				line = xasprintf("extern %s", o->sym);
+			else if (o->kind == REF_KLIVE)
+				line = xasprintf("klive %s sympos %ld", o->sym, o->sympos);
+			else
+				continue;
+			if (!strmap_get(seen, line)) {
+				strmap_put(seen, line, (void *)1);
+				printf("%s\n", line);
+			}
+			free(line);
+		}
+	for (i = 0; i < plan->nspecial; i++)
+		printf("special %s %zu\n", plan->special_names[i], plan->special_counts[i]);
+}
+
+static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
+			  const char *name, const char *out)
+{
+	size_t i, j, r, nchanged = 0, nnew = 0;
+
+	printf("patchgen: %s: patch '%s' for %s\n", out, name, plan->target);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < pairs[i].vn.n; j++) {
+			const struct item *it = &pairs[i].vn.items[j];
+
+			if (it->kind != IT_FUNC || !it->selected || it->cold)
+				continue;
+			printf("  %-8s %s\n", it->state == ST_NEW ? "new" : "changed",
+			       it->sym->name);
+			if (it->state == ST_NEW)
+				nnew++;
+			else
+				nchanged++;
+		}
+	printf("  %zu changed, %zu new function(s); references to the running kernel: %zu exported, %zu via klive:",
+	       nchanged, nnew, plan->nextern, plan->nklive);
+	for (i = 0; i < plan->nchunks; i++)
+		for (r = 0; r < plan->chunks[i]->nrelocs; r++)
+			if (plan->chunks[i]->relocs[r].kind == REF_KLIVE)
+				printf(" %s", plan->chunks[i]->relocs[r].sym);
+	printf("\n  special entries carried:");
+	for (i = 0; i < plan->nspecial; i++)
+		printf(" %s %zu", plan->special_names[i], plan->special_counts[i]);
+	printf("%s\n", plan->nspecial ? "" : " none");
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct kinfo k;
+	struct plan plan = { 0 };
+	struct builder b = { 0 };
+	struct pair *pairs;
+	size_t npairs, i, j, selected = 0;
+	char *modname = NULL, *defkdir = NULL;
+	const char *name;
+
+	parse(argc, argv, &o);
+	npairs = (size_t)o.nobjs / 2;
+	pairs = xcalloc(npairs, sizeof(*pairs));
+	if (o.out) {
+		const char *base = strrchr(o.out, '/');
+		size_t len;
+
+		modname = xstrdup(base ? base + 1 : o.out);
+		len = strlen(modname);
+		if (len < 4 || strcmp(modname + len - 3, ".ko"))
+			fatal(o.out, "the output must be a .ko file");
+		modname[len - 3] = 0;
+		if (!valid_name(modname))
+			fatal(o.out, "module name '%s' must be letters, digits, '_' or '-'", modname);
+	}
+	name = o.name ? o.name : modname ? modname : "patch";
+	if (!valid_name(name))
+		fatal(name, "patch name must be letters, digits, '_' or '-'");
+	if (!o.kdir) {
+		struct utsname u;
+
+		uname(&u);
+		defkdir = xasprintf("/lib/modules/%s/build", u.release);
+		o.kdir = defkdir;
+	}
+	kinfo_load(&k, o.kdir, o.sysmap);
+	tmpdir = xstrdup("/tmp/patchgen.XXXXXX");
+	if (!mkdtemp(tmpdir))
+		fatal("/tmp", "cannot create a temporary directory: %m");
+	keep_tmp = o.keep;
+	atexit(cleanup);
+	for (i = 0; i < npairs; i++) {
+		struct pair *p = &pairs[i];
+
+		p->oldpath = o.objs[2 * i];
+		p->newpath = o.objs[2 * i + 1];
+		elfobj_read(&p->old, objtool_prepare(&k, p->oldpath, tmpdir, 2 * (unsigned int)i));
+		elfobj_read(&p->new, objtool_prepare(&k, p->newpath, tmpdir,
+						     2 * (unsigned int)i + 1));
+		p->old.path = p->oldpath;
+		p->new.path = p->newpath;
+		view_build(&p->vo, &p->old);
+		view_build(&p->vn, &p->new);
+		correlate(&p->vo, &p->vn);
+		check_pair(p);
+		compare_views(&p->vo, &p->vn);
+		select_funcs(&p->vn);
+		p->carried = strmap_new();
+	}
+	plan.target = infer_target(&o, pairs, npairs);
+	b.plan = &plan;
+	b.k = &k;
+	b.vmlinux = !strcmp(plan.target, "vmlinux");
+	b.pairs = pairs;
+	b.npairs = npairs;
+	b.labels = strmap_new();
+	for (i = 0; i < npairs; i++)
+		for (j = 0; j < pairs[i].vn.n; j++)
+			if (pairs[i].vn.items[j].selected || pairs[i].vn.items[j].refusal)
+				selected++;
+	if (!selected)
+		fatal(pairs[0].newpath, "nothing changed: OLD and NEW have the same functions and data");
+	for (i = 0; i < npairs; i++)
+		resolve_funcs(&b, &pairs[i]);
+	for (i = 0; i < npairs; i++)
+		special_carry(&b, &pairs[i]);
+	if (o.list)
+		print_list(&plan, pairs, npairs);
+	if (b.nrefusals) {
+		for (i = 0; i < b.nrefusals; i++) {
+			if (o.list)
+				printf("refuse %s\n", b.refusals[i]);
+			fprintf(stderr, "patchgen: %s\n", b.refusals[i]);
+		}
+		return 1;
+	}
+	if (!plan.nfuncs && !o.list)
+		fatal(pairs[0].newpath, "no existing function changed: nothing would call the new code");
+	if (o.list)
+		return 0;
+	emit_module(&plan, tmpdir, modname, name, k.ibt, k.rethunk);
+	link_module(o.kdir, tmpdir, modname, o.symvers, o.out);
+	print_summary(&plan, pairs, npairs, name, o.out);
+	if (o.keep)
+		printf("  build directory kept: %s\n", tmpdir);
+	free(defkdir);
+	return 0;
+}

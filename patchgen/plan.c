@@ -1,0 +1,48 @@
+/* plan.c - building blocks of the patch plan shared by the resolving stages. */
+#include "plan.h"
+#include "util.h"
+
+#include <string.h>
+
+struct chunk *plan_new_chunk(struct plan *p, const char *label)
+{
+	struct chunk *c = xcalloc(1, sizeof(*c));
+
+	c->label = xstrdup(label);
+	c->align = 1;
+	grow(&p->chunks, &p->cap, p->nchunks, sizeof(*p->chunks));
+	p->chunks[p->nchunks++] = c;
+	return c;
+}
+
+void plan_add_reloc(struct chunk *c, const struct out_reloc *r)
+{
+	grow(&c->relocs, &c->cap, c->nrelocs, sizeof(*c->relocs));
+	c->relocs[c->nrelocs++] = *r;
+}
+
+void plan_count_special(struct plan *p, const char *section)
+{
+	size_t i;
+
+	for (i = 0; i < p->nspecial; i++)
+		if (!strcmp(p->special_names[i], section)) {
+			p->special_counts[i]++;
+			return;
+		}
+	grow(&p->special_names, &p->capspecial, p->nspecial, sizeof(char *));
+	p->special_counts = xrealloc(p->special_counts, p->capspecial * sizeof(size_t));
+	p->special_names[p->nspecial] = xstrdup(section);
+	p->special_counts[p->nspecial++] = 1;
+}
+
+void plan_add_namespace(struct plan *p, const char *ns)
+{
+	size_t i;
+
+	for (i = 0; i < p->nns; i++)
+		if (!strcmp(p->namespaces[i], ns))
+			return;
+	grow(&p->namespaces, &p->capns, p->nns, sizeof(char *));
+	p->namespaces[p->nns++] = xstrdup(ns);
+}

@@ -1,0 +1,62 @@
+/* plan.h - the patch as emit writes it: chunks of code/data with relocations, and klive tables. */
+#ifndef PATCHGEN_PLAN_H
+#define PATCHGEN_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum ref_kind {
+	REF_LOCAL,	/* a label of this patch module */
+	REF_EXTERN,	/* exported: an undefined symbol for the module loader */
+	REF_KLIVE,	/* not exported: a struct klive_reloc for klive.ko */
+};
+
+struct out_reloc {
+	uint64_t off;		/* in the chunk */
+	uint32_t type;		/* R_X86_64_* */
+	enum ref_kind kind;
+	const char *sym;	/* label or symbol name */
+	long sympos;
+	int64_t addend;
+};
+
+struct chunk {
+	char *label;
+	const char *section;	/* output section name */
+	const char *flags;	/* "ax", "a", "aw" */
+	bool nobits, code;
+	uint64_t align;
+	unsigned int pad;	/* nop bytes before a function (CALL_PADDING) */
+	unsigned char *bytes;	/* NULL when nobits */
+	uint64_t size;
+	struct out_reloc *relocs;
+	size_t nrelocs, cap;
+};
+
+struct pfunc {
+	char *old_name;
+	long sympos;
+	const char *label;
+};
+
+struct plan {
+	const char *target;	/* "vmlinux" or a module name */
+	struct chunk **chunks;
+	size_t nchunks, cap;
+	struct pfunc *funcs;
+	size_t nfuncs, capf;
+	char **namespaces;
+	size_t nns, capns;
+	size_t nextern, nklive;
+	char **special_names;	/* carried special-section entries per section */
+	size_t *special_counts;
+	size_t nspecial, capspecial;
+};
+
+struct chunk *plan_new_chunk(struct plan *p, const char *label);
+void plan_add_reloc(struct chunk *c, const struct out_reloc *r);
+void plan_count_special(struct plan *p, const char *section);
+void plan_add_namespace(struct plan *p, const char *ns);
+
+#endif

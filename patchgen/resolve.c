@@ -1,0 +1,443 @@
+/* resolve.c - turn selected functions into patch chunks and decide how each reference is written. */
+#include "resolve.h"
+#include "select.h"
+#include "util.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+void refuse(struct builder *b, const char *file, char *reason)
+{
+	grow(&b->refusals, &b->caprefusals, b->nrefusals, sizeof(char *));
+	b->refusals[b->nrefusals++] = xasprintf("%s: %s", file, reason);
+	free(reason);
+}
+
+char *new_label(struct builder *b, const char *base)
+{
+	char *l = xstrdup(base);
+
+	while (strmap_get(b->labels, l)) {
+		free(l);
+		l = xasprintf("%s.%u", base, ++b->serial);
+	}
+	strmap_put(b->labels, l, (void *)1);
+	return l;
+}
+
+static void add_code(struct pair *p, unsigned int shndx, uint64_t start, uint64_t size,
+		     const char *label, const struct item *func)
+{
+	grow(&p->code, &p->capcode, p->ncode, sizeof(*p->code));
+	p->code[p->ncode++] = (struct crange){ shndx, start, size, label, func };
+}
+
+const struct crange *find_code(const struct pair *p, unsigned int shndx, uint64_t off)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncode; i++) {
+		const struct crange *c = &p->code[i];
+
+		if (c->shndx == shndx && off >= c->start && off < c->start + c->size)
+			return c;
+	}
+	return NULL;
+}
+
+static bool type_ok_for_klive(uint32_t t)
+{
+	return t == R_X86_64_PC32 || t == R_X86_64_PLT32 || t == R_X86_64_32 ||
+	       t == R_X86_64_32S || t == R_X86_64_64;
+}
+
+/* sympos of NAME in the target; NULL or a refusal reason. */
+static const char *target_sympos(struct builder *b, const char *name, bool global, long *pos)
+{
+	long n = 0;
+	size_t i, j;
+
+	*pos = 0;
+	if (b->vmlinux) {
+		n = kinfo_sysmap_count(b->k, name);
+		if (n < 0) {
+			if (!global && !b->warned_sysmap) {
+				warnx_(b->k->kdir, "no System.map (pass --system-map): klive.ko checks at load time that local symbols such as '%s' are unique",
+				       name);
+				b->warned_sysmap = true;
+			}
+			return NULL;
+		}
+		if (n == 0)
+			return xasprintf("symbol '%s' is not in System.map of the target kernel", name);
+	} else {
+		for (i = 0; i < b->npairs; i++) {
+			const struct elfobj *o = &b->pairs[i].old;
+
+			for (j = 0; j < o->nsyms; j++)
+				if (o->syms[j].shndx != SHN_UNDEF &&
+				    o->syms[j].type != STT_SECTION &&
+				    o->syms[j].type != STT_FILE &&
+				    !strcmp(o->syms[j].name, name))
+					n++;
+		}
+	}
+	if (n > 1)
+		return xasprintf("ambiguous symbol '%s' (%ld in %s); refusing to guess",
+				 name, n, b->vmlinux ? "System.map" : "the module");
+	return NULL;
+}
+
+/* A reference to NAME as the running kernel has it. */
+static const char *running(struct builder *b, const char *name, bool global,
+			   uint32_t type, int64_t addend, struct out_reloc *out)
+{
+	const char *mod = global ? kinfo_export_module(b->k, name) : NULL;
+	const char *err;
+
+	out->type = type;
+	out->addend = addend;
+	out->sym = name;
+	out->sympos = 0;
+	if (mod && (!b->vmlinux || !strcmp(mod, "vmlinux"))) {
+		const char *ns = kinfo_export_ns(b->k, name);
+
+		if (ns)
+			plan_add_namespace(b->plan, ns);
+		out->kind = REF_EXTERN;
+		return NULL;
+	}
+	if (!type_ok_for_klive(type))
+		return xasprintf("reference to '%s' needs relocation type %u, which klive cannot resolve",
+				 name, type);
+	err = target_sympos(b, name, global, &out->sympos);
+	out->kind = REF_KLIVE;
+	return err;
+}
+
+static const char *out_section(const struct section *s, const char **flags, bool *nobits)
+{
+	*nobits = s->type == SHT_NOBITS;
+	if (s->flags & SHF_EXECINSTR) {
+		*flags = "ax";
+		return ".text";
+	}
+	if (s->flags & SHF_WRITE) {
+		*flags = "aw";
+		return *nobits ? ".bss" : ".data";
+	}
+	*flags = "a";
+	return ".rodata";
+}
+
+static void fill_relocs(struct builder *b, struct pair *p, struct chunk *c,
+			const struct section *s, uint64_t start, const struct code_map *map,
+			const struct rela *relas, size_t nrelas);
+
+/* Copy [start, start+size) of S into a new chunk labelled LABEL. */
+static struct chunk *carry_range(struct builder *b, struct pair *p, const struct section *s,
+				 uint64_t start, uint64_t size, const char *label)
+{
+	struct chunk *c = plan_new_chunk(b->plan, label);
+	size_t lo = elfobj_rela_lower(s, start), hi = elfobj_rela_lower(s, start + size);
+
+	c->section = out_section(s, &c->flags, &c->nobits);
+	c->align = s->align ? s->align : 1;
+	if (c->align > 64)
+		c->align = 64;
+	c->size = size;
+	if (!c->nobits) {
+		c->bytes = xcalloc(1, size);
+		memcpy(c->bytes, s->data + start, size);
+	}
+	fill_relocs(b, p, c, s, start, NULL, s->relas + lo, hi - lo);
+	return c;
+}
+
+static const char *carry_data_item(struct builder *b, struct pair *p, struct item *it)
+{
+	if (!it->label) {
+		it->label = new_label(b, xasprintf("%s.klive", it->sym->name));
+		carry_range(b, p, it->sec, it->sym->value, it->sym->size, it->label);
+	}
+	return it->label;
+}
+
+static const char *carry_memo(struct builder *b, struct pair *p, const struct section *s,
+			      uint64_t start, uint64_t size, const char *base)
+{
+	char *key = xasprintf("%u:%llu", s->idx, (unsigned long long)start);
+	const char *label = strmap_get(p->carried, key);
+
+	if (!label) {
+		label = new_label(b, base);
+		strmap_put(p->carried, key, (void *)label);
+		carry_range(b, p, s, start, size, label);
+	}
+	free(key);
+	return label;
+}
+
+const char *carry_code_piece(struct builder *b, struct pair *p, const struct section *s,
+			     uint64_t start, uint64_t size, const char **label)
+{
+	char *key = xasprintf("%u:%llu", s->idx, (unsigned long long)start);
+	struct rela *relas = NULL;
+	size_t nrelas = 0, cap, i;
+	struct code_map map;
+	struct chunk *c;
+	const char *err;
+
+	*label = strmap_get(p->carried, key);
+	if (*label) {
+		free(key);
+		return NULL;
+	}
+	err = disasm_func(&p->new, s, start, size, &map, &relas, &nrelas);
+	if (err)
+		return err;
+	cap = nrelas;
+	for (i = elfobj_rela_lower(s, start); i < s->nrelas && s->relas[i].off < start + size; i++) {
+		grow(&relas, &cap, nrelas, sizeof(*relas));
+		relas[nrelas++] = s->relas[i];
+	}
+	*label = new_label(b, xasprintf("klive%s.%llu", s->name, (unsigned long long)start));
+	strmap_put(p->carried, key, (void *)*label);
+	add_code(p, s->idx, start, size, *label, NULL);
+	c = plan_new_chunk(b->plan, *label);
+	c->section = s->name;
+	c->flags = "ax";
+	c->code = true;
+	c->size = size;
+	c->bytes = xcalloc(1, size ? size : 1);
+	memcpy(c->bytes, s->data + start, size);
+	fill_relocs(b, p, c, s, start, &map, relas, nrelas);
+	free(key);
+	return NULL;
+}
+
+const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
+			int64_t delta, bool call, struct out_reloc *out)
+{
+	const struct elfobj *o = &p->new;
+	const struct symbol *sym = &o->syms[r->sym];
+	const struct section *s;
+	struct item *it = NULL;
+	int64_t a, off;
+	uint64_t ref;
+
+	memset(out, 0, sizeof(*out));
+	out->type = r->type;
+	if (!rela_width(r->type))
+		return xasprintf("unsupported relocation type %u", r->type);
+	if (sym->shndx == SHN_UNDEF)
+		return running(b, sym->name, true, r->type, r->addend, out);
+	if (sym->shndx >= o->nsecs)
+		return xasprintf("reference to absolute symbol '%s'", sym->name);
+	s = &o->secs[sym->shndx];
+	a = (int64_t)sym->value + r->addend;
+	ref = (uint64_t)(a + delta);
+	if (sym->type == STT_FUNC || sym->type == STT_OBJECT)
+		it = view_item_of_sym(&p->vn, sym);
+	if (!it)
+		it = view_item_at(&p->vn, s->idx, ref);
+	if (!it) {
+		const struct crange *cr = find_code(p, s->idx, ref);
+
+		if (cr) {
+			out->kind = REF_LOCAL;
+			out->sym = cr->label;
+			out->addend = a - (int64_t)cr->start;
+			return NULL;
+		}
+		if (s->flags & SHF_EXECINSTR)
+			return xasprintf("reference into %s+0x%llx, which is not a known function",
+					 s->name, (unsigned long long)ref);
+		if ((s->flags & SHF_STRINGS) && s->data && ref < s->size) {
+			uint64_t len = strnlen((const char *)s->data + ref, s->size - ref);
+
+			out->kind = REF_LOCAL;
+			out->sym = carry_memo(b, p, s, ref, len < s->size - ref ? len + 1 : len,
+					      ".Lklive.str");
+			out->addend = a - (int64_t)ref;
+			return NULL;
+		}
+		if ((s->flags & SHF_ALLOC) && !(s->flags & SHF_WRITE)) {
+			out->kind = REF_LOCAL;
+			out->sym = carry_memo(b, p, s, 0, s->size,
+					      xasprintf("klive%s", s->name));
+			out->addend = a;
+			return NULL;
+		}
+		return xasprintf("reference to %s+0x%llx, which is not inside a known variable",
+				 s->name, (unsigned long long)ref);
+	}
+	off = a - (int64_t)it->sym->value;
+	if (it->kind == IT_FUNC) {
+		if (it->selected && (it->state == ST_NEW || it->cold || call || off)) {
+			out->kind = REF_LOCAL;
+			out->sym = it->label;
+			out->addend = off;
+			return NULL;
+		}
+		if (!it->twin)
+			return xasprintf("reference to '%s', which is not in the running kernel and cannot be patched",
+					 it->sym->name);
+		return running(b, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
+			       r->type, off, out);
+	}
+	if (!(it->sec->flags & SHF_WRITE) && (it->sym->bind == STB_LOCAL || !it->twin)) {
+		out->kind = REF_LOCAL;
+		out->sym = carry_data_item(b, p, it);
+		out->addend = off;
+		return NULL;
+	}
+	if (it->twin)
+		return running(b, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
+			       r->type, off, out);
+	if (it->twin_ambiguous)
+		return xasprintf("cannot tell which variable of the running kernel '%s' is (several candidates)",
+				 it->sym->name);
+	if (is_init_section(it->sec))
+		return xasprintf("reference to __initdata '%s'", it->sym->name);
+	out->kind = REF_LOCAL;
+	out->sym = carry_data_item(b, p, it);
+	out->addend = off;
+	return NULL;
+}
+
+/*
+ * A short jump out of a function (the assembler relaxed a tail call to a
+ * neighbour) cannot reach anything from the copy: point it at a jmp rel32
+ * stub appended to the copy instead.
+ */
+static void add_stub(struct builder *b, struct pair *p, struct chunk *c,
+		     const struct section *s, uint64_t start, const struct rela *r)
+{
+	struct rela far = *r;
+	struct out_reloc out;
+	int64_t disp = (int64_t)c->size - (int64_t)(r->off - start + 1);
+	const char *err;
+
+	if (disp > 127) {
+		refuse(b, p->newpath, xasprintf("short jump at %s+0x%llx leaves '%s' and no stub is in reach",
+						s->name, (unsigned long long)r->off, c->label));
+		return;
+	}
+	far.type = R_X86_64_PC32;
+	far.addend = r->addend + 1 - 4;
+	err = resolve_ref(b, p, &far, 4, true, &out);
+	if (err) {
+		refuse(b, p->newpath, xasprintf("%s (from %s)", err, c->label));
+		return;
+	}
+	c->bytes[r->off - start] = (unsigned char)(int8_t)disp;
+	c->bytes = xrealloc(c->bytes, c->size + 5);
+	memcpy(c->bytes + c->size, "\xe9\0\0\0\0", 5);
+	out.off = c->size + 1;
+	c->size += 5;
+	if (out.kind == REF_EXTERN)
+		b->plan->nextern++;
+	else if (out.kind == REF_KLIVE)
+		b->plan->nklive++;
+	plan_add_reloc(c, &out);
+}
+
+/* Resolve the relocations of a chunk copied from S at START. */
+static void fill_relocs(struct builder *b, struct pair *p, struct chunk *c,
+			const struct section *s, uint64_t start, const struct code_map *map,
+			const struct rela *relas, size_t nrelas)
+{
+	size_t i;
+
+	for (i = 0; i < nrelas; i++) {
+		const struct rela *r = &relas[i];
+		const struct insn *in = map ? code_map_find(map, r->off) : NULL;
+		int64_t delta = in && rela_pcrel(r->type) ?
+				(int64_t)(in->off + in->len - r->off) : 0;
+		struct out_reloc out;
+		const char *err;
+
+		if (map && !in) {
+			refuse(b, p->newpath, xasprintf("relocation at %s+0x%llx is not inside an instruction",
+							s->name, (unsigned long long)r->off));
+			continue;
+		}
+		if (r->type == R_X86_64_PC8) {
+			add_stub(b, p, c, s, start, r);
+			continue;
+		}
+		err = resolve_ref(b, p, r, delta, in && in->branch, &out);
+		if (err) {
+			refuse(b, p->newpath, xasprintf("%s (from %s)", err, c->label));
+			continue;
+		}
+		out.off = r->off - start;
+		if (c->bytes)
+			memset(c->bytes + out.off, 0, rela_width(r->type));
+		if (out.kind == REF_EXTERN)
+			b->plan->nextern++;
+		else if (out.kind == REF_KLIVE)
+			b->plan->nklive++;
+		plan_add_reloc(c, &out);
+	}
+}
+
+void resolve_funcs(struct builder *b, struct pair *p)
+{
+	struct objview *v = &p->vn;
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		struct item *it = &v->items[i];
+
+		if (!it->selected)
+			continue;
+		if (it->refusal) {
+			refuse(b, p->newpath, xstrdup(it->refusal));
+			continue;
+		}
+		it->label = new_label(b, xasprintf("%s.klive", it->sym->name));
+		add_code(p, it->sec->idx, it->sym->value, it->sym->size, it->label, it);
+	}
+	for (i = 0; i < v->n; i++) {
+		struct item *it = &v->items[i];
+		struct chunk *c;
+
+		if (!it->selected || it->refusal)
+			continue;
+		c = plan_new_chunk(b->plan, it->label);
+		c->section = ".text";
+		c->flags = "ax";
+		c->code = true;
+		c->align = 16;
+		c->pad = it->cold ? 0 : b->k->padding;
+		c->size = it->sym->size;
+		c->bytes = xcalloc(1, c->size);
+		memcpy(c->bytes, it->sec->data + it->sym->value, c->size);
+		fill_relocs(b, p, c, it->sec, it->sym->value, &it->map, it->relas, it->nrelas);
+		if (it->state == ST_CHANGED && !it->cold) {
+			struct pfunc *f;
+			const char *err;
+			long pos;
+
+			err = target_sympos(b, it->twin->sym->name,
+					    it->twin->sym->bind != STB_LOCAL, &pos);
+			if (err) {
+				refuse(b, p->oldpath, (char *)err);
+				continue;
+			}
+			grow(&b->plan->funcs, &b->plan->capf, b->plan->nfuncs,
+			     sizeof(*b->plan->funcs));
+			f = &b->plan->funcs[b->plan->nfuncs++];
+			f->old_name = xstrdup(it->twin->sym->name);
+			f->sympos = pos;
+			f->label = it->label;
+		}
+	}
+	/* data whose initial value changed cannot be patched */
+	for (i = 0; i < v->n; i++)
+		if (v->items[i].kind == IT_DATA && v->items[i].refusal)
+			refuse(b, p->newpath, xstrdup(v->items[i].refusal));
+}

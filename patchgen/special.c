@@ -1,0 +1,253 @@
+/* special.c - carry the special-section entries of copied code, refuse the ones patchgen cannot carry. */
+#include "special.h"
+#include "util.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum field_kind {
+	F_CODE,		/* points into the code the entry describes: the copy */
+	F_OTHER,	/* anything else: resolved like any reference */
+	F_KEY,		/* static key / static call key: must be exported or ours */
+	F_REPL,		/* alternative replacement code */
+};
+
+enum action {
+	A_CARRY,
+	A_DROP,		/* left out on purpose (see table) */
+	A_ORC,		/* .orc_unwind_ip with its parallel .orc_unwind */
+};
+
+struct field {
+	unsigned int off;
+	enum field_kind kind;
+};
+
+/*
+ * Entry layouts, from arch/x86/include/asm and include/linux of 6.1/6.12.
+ * The first field is the code the entry belongs to.
+ */
+struct special_desc {
+	const char *name;
+	unsigned int size;	/* 0: computed by entry_size() */
+	enum action action;
+	unsigned int nfields;
+	struct field fields[3];
+};
+
+static const struct special_desc specials[] = {
+	/* .altinstructions first: its replacements are code later tables refer to */
+	{ ".altinstructions", 0, A_CARRY, 2, { { 0, F_CODE }, { 4, F_REPL } } },
+	{ "__mcount_loc", 8, A_CARRY, 1, { { 0, F_CODE } } },
+	{ "__ex_table", 12, A_CARRY, 2, { { 0, F_CODE }, { 4, F_CODE } } },
+	{ "__bug_table", 12, A_CARRY, 2, { { 0, F_CODE }, { 4, F_OTHER } } },
+	{ ".return_sites", 4, A_CARRY, 1, { { 0, F_CODE } } },
+	{ ".retpoline_sites", 4, A_CARRY, 1, { { 0, F_CODE } } },
+	{ ".call_sites", 4, A_CARRY, 1, { { 0, F_CODE } } },
+	{ ".smp_locks", 4, A_CARRY, 1, { { 0, F_CODE } } },
+	{ ".parainstructions", 16, A_CARRY, 1, { { 0, F_CODE } } },
+	{ "__jump_table", 16, A_CARRY, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } } },
+	{ ".static_call_sites", 8, A_CARRY, 2, { { 0, F_CODE }, { 4, F_KEY } } },
+	{ ".orc_unwind_ip", 4, A_ORC, 1, { { 0, F_CODE } } },
+	/* sealing would remove the endbr64 the copy may need: keep it */
+	{ ".ibt_endbr_seal", 4, A_DROP, 1, { { 0, F_CODE } } },
+};
+
+/* Sections whose references to a function need nothing from the patch. */
+static const char *const ordinary[] = {
+	".data", ".rodata", ".bss", ".init.", ".exit.", ".ref.", ".meminit",
+	"__ksymtab", "___ksymtab", ".export_symbol", "__kcrctab", ".discard.",
+	".note", ".initcall", ".con_initcall", "__patchable_function_entries",
+	"__param", ".orc_unwind", ".altinstr_replacement", ".comment",
+};
+
+static bool name_is(const char *name, const char *prefix)
+{
+	return !strncmp(name, prefix, strlen(prefix));
+}
+
+static unsigned int entry_size(const struct builder *b, const struct special_desc *d)
+{
+	if (d->size)
+		return d->size;
+	/* struct alt_instr grew a 32-bit ft_flags in 6.3 */
+	return b->k->version > 6 || (b->k->version == 6 && b->k->patchlevel >= 3) ? 14 : 12;
+}
+
+static const struct field *field_at(const struct special_desc *d, uint64_t off)
+{
+	unsigned int i;
+
+	for (i = 0; i < d->nfields; i++)
+		if (d->fields[i].off == off)
+			return &d->fields[i];
+	return NULL;
+}
+
+/* The copied code a relocation of a data section points into, or NULL. */
+static const struct crange *target_code(const struct pair *p, const struct rela *r)
+{
+	const struct symbol *s = &p->new.syms[r->sym];
+
+	if (s->shndx == SHN_UNDEF || s->shndx >= p->new.nsecs)
+		return NULL;
+	return find_code(p, s->shndx, s->value + (uint64_t)r->addend);
+}
+
+static const char *fn_name(const struct crange *c)
+{
+	return c->func ? c->func->sym->name : c->label;
+}
+
+/* Copy entry I of S (size ES) when it belongs to copied code. */
+static void carry_entry(struct builder *b, struct pair *p, const struct special_desc *d,
+			const struct section *s, uint64_t e, unsigned int es,
+			const struct crange *owner, char **label)
+{
+	size_t lo = elfobj_rela_lower(s, e), hi = elfobj_rela_lower(s, e + es), i;
+	struct chunk *c;
+
+	*label = NULL;
+	if (d->action == A_DROP)
+		return;
+	c = plan_new_chunk(b->plan, new_label(b, ".Lklive.entry"));
+	c->section = s->name;
+	c->flags = (s->flags & SHF_WRITE) ? "aw" : "a";
+	c->align = s->align && es % s->align == 0 ? s->align : 1;
+	c->size = es;
+	c->bytes = xcalloc(1, es);
+	memcpy(c->bytes, s->data + e, es);
+	for (i = lo; i < hi; i++) {
+		const struct rela *r = &s->relas[i];
+		const struct field *f = field_at(d, r->off - e);
+		struct out_reloc out;
+		const char *err;
+
+		if (!f) {
+			refuse(b, p->newpath, xasprintf("unexpected relocation in %s entry of '%s'",
+							s->name, fn_name(owner)));
+			return;
+		}
+		if (f->kind == F_REPL) {
+			const struct symbol *sym = &p->new.syms[r->sym];
+			const struct section *rs = sym->shndx < p->new.nsecs ?
+						   &p->new.secs[sym->shndx] : NULL;
+			uint64_t start = sym->value + (uint64_t)r->addend;
+			unsigned int len = s->data[e + es - 1];
+			const char *l;
+
+			if (!rs || !rs->data || start + len > rs->size) {
+				refuse(b, p->newpath, xasprintf("malformed %s entry of '%s'",
+								s->name, fn_name(owner)));
+				return;
+			}
+			err = carry_code_piece(b, p, rs, start, len, &l);
+			out = (struct out_reloc){ 0, r->type, REF_LOCAL, l, 0, 0 };
+		} else {
+			err = resolve_ref(b, p, r, 0, f->kind == F_CODE, &out);
+		}
+		if (!err && out.kind == REF_KLIVE)
+			err = xasprintf(f->kind == F_KEY ?
+					"key '%s' is not exported; %s entries for it are not supported yet" :
+					"'%s' is not exported; %s entries referring to it are not supported",
+					out.sym, s->name);
+		if (err) {
+			refuse(b, p->newpath, xasprintf("function '%s': %s", fn_name(owner), err));
+			return;
+		}
+		out.off = r->off - e;
+		memset(c->bytes + out.off, 0, rela_width(r->type));
+		if (out.kind == REF_EXTERN)
+			b->plan->nextern++;
+		plan_add_reloc(c, &out);
+	}
+	*label = c->label;
+	plan_count_special(b->plan, s->name);
+}
+
+static void carry_section(struct builder *b, struct pair *p, const struct special_desc *d,
+			  const struct section *s)
+{
+	unsigned int es = entry_size(b, d);
+	const struct section *orc = NULL;
+	uint64_t e;
+	size_t i;
+
+	if (!s->data || s->size % es) {
+		refuse(b, p->newpath, xasprintf("section %s has an unexpected size for %u-byte entries",
+						s->name, es));
+		return;
+	}
+	if (d->action == A_ORC) {
+		for (i = 1; i < p->new.nsecs; i++)
+			if (!strcmp(p->new.secs[i].name, ".orc_unwind"))
+				orc = &p->new.secs[i];
+		if (!orc || !orc->data || orc->size / 6 != s->size / es) {
+			refuse(b, p->newpath, xstrdup("malformed .orc_unwind/.orc_unwind_ip"));
+			return;
+		}
+	}
+	for (e = 0; e < s->size; e += es) {
+		size_t ri = elfobj_rela_lower(s, e + d->fields[0].off);
+		const struct crange *owner;
+		char *label;
+
+		if (ri >= s->nrelas || s->relas[ri].off != e + d->fields[0].off)
+			continue;
+		owner = target_code(p, &s->relas[ri]);
+		if (!owner || (owner->func && owner->func->refusal))
+			continue;
+		carry_entry(b, p, d, s, e, es, owner, &label);
+		if (label && orc) {
+			struct chunk *c = plan_new_chunk(b->plan, new_label(b, ".Lklive.orc"));
+
+			c->section = ".orc_unwind";
+			c->flags = "a";
+			c->size = 6;
+			c->bytes = xcalloc(1, 6);
+			memcpy(c->bytes, orc->data + e / es * 6, 6);
+		}
+	}
+}
+
+/* Refuse a section nobody taught patchgen that refers into copied code. */
+static void check_unknown(struct builder *b, struct pair *p, const struct section *s)
+{
+	size_t i;
+
+	if (!(s->flags & SHF_ALLOC) || (s->flags & SHF_EXECINSTR) || !s->nrelas)
+		return;
+	for (i = 0; i < sizeof(ordinary) / sizeof(ordinary[0]); i++)
+		if (name_is(s->name, ordinary[i]))
+			return;
+	for (i = 0; i < s->nrelas; i++) {
+		const struct crange *c = target_code(p, &s->relas[i]);
+
+		if (c) {
+			refuse(b, p->newpath, xasprintf("function %s has entries in section %s which patchgen does not support",
+							fn_name(c), s->name));
+			return;
+		}
+	}
+}
+
+void special_carry(struct builder *b, struct pair *p)
+{
+	size_t d, i;
+
+	for (d = 0; d < sizeof(specials) / sizeof(specials[0]); d++)
+		for (i = 1; i < p->new.nsecs; i++)
+			if (!strcmp(p->new.secs[i].name, specials[d].name))
+				carry_section(b, p, &specials[d], &p->new.secs[i]);
+	for (i = 1; i < p->new.nsecs; i++) {
+		const struct section *s = &p->new.secs[i];
+		bool known = false;
+
+		for (d = 0; d < sizeof(specials) / sizeof(specials[0]); d++)
+			if (!strcmp(s->name, specials[d].name))
+				known = true;
+		if (!known)
+			check_unknown(b, p, s);
+	}
+}

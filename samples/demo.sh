@@ -1,0 +1,50 @@
+#!/bin/bash
+# demo.sh - make demo: patch /proc/cmdline of Debian's running 6.1 kernel in a VM.
+#
+# Builds fs/proc/cmdline.o before and after samples/vmlinux/cmdline/fix.patch,
+# runs patchgen on the pair, then boots the stock kernel with a password on
+# its command line and shows it leaking, patched, and restored.
+set -e -o pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+vm=$repo/selftests/vm
+. "$vm/kernels.sh"
+kid=${KLIVE_DEMO_KERNEL:-deb61}
+out=$repo/build/demo-$kid
+kdir=$(kernel_kdir "$kid")
+start=$(date +%s)
+
+echo "=== klive demo on $kid: Debian kernel $(kernel_release "$kid")"
+echo "--- preparing (the first run extracts and configures the Debian source: a few minutes)"
+"$vm/prepare-tree.sh" "$kid"
+"$vm/build-objs.sh" "$kid" "$repo/samples/vmlinux/cmdline/fix.patch" fs/proc/cmdline.o "$out"
+mkdir -p "$out/src"
+rsync -a --delete "$repo/core/" "$out/src/core/"
+rsync -a "$repo/include/" "$out/src/include/"
+echo "  BUILD   klive.ko"
+make -C "$kdir" M="$out/src/core" -j2 modules >"$out/src/build.log" 2>&1 ||
+	{ tail -n 30 "$out/src/build.log"; die "building klive.ko failed"; }
+make -s -C "$repo/patchgen" >/dev/null
+
+echo
+echo "--- the fix (samples/vmlinux/cmdline/fix.patch):"
+sed -n '1p' "$repo/samples/vmlinux/cmdline/fix.patch"
+echo
+echo "--- patchgen: old and new fs/proc/cmdline.o -> cmdline_fix.ko"
+echo "\$ patchgen --kdir $kdir $out/old.o $out/new.o -o cmdline_fix.ko"
+"$repo/patchgen/patchgen" --kdir "$kdir" --klive-symvers "$out/src/core/Module.symvers" \
+	"$out/old.o" "$out/new.o" -o "$out/cmdline_fix.ko"
+
+guest=$out/guest
+rm -rf "$guest"
+mkdir -p "$guest"
+cp "$out/src/core/klive.ko" "$out/cmdline_fix.ko" "$guest/"
+cp "$repo/samples/demo-guest.sh" "$guest/run"
+chmod +x "$guest/run"
+"$vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$guest" >/dev/null
+
+echo
+echo "--- booting $(kernel_image "$kid") in qemu (TCG) with app.password=hunter2 on its command line"
+KLIVE_LOGLEVEL=1 "$vm/run-vm.sh" "$kid" "$out/initramfs.cpio.gz" "$out/console.log" |
+	sed -n '/^KLIVE-VM-START/,/^KLIVE-VM-END/{/^KLIVE-VM-/d;p}'
+echo
+echo "=== demo finished in $(($(date +%s) - start)) s (console log: $out/console.log)"

@@ -1,0 +1,3 @@
+#include "../kstub.h"
+int __init setup(void) { printk("setup one\n"); return 0; }
+int runtime(int x) { return x; }

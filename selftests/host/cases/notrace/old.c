@@ -1,0 +1,2 @@
+#include "../kstub.h"
+notrace int fast(int x) { return x << 1; }

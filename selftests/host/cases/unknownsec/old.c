@@ -1,0 +1,3 @@
+#include "../kstub.h"
+int handler(int x) { return x + 1; }
+void *const handler_entry __attribute__((section("__foo_table"), used)) = handler;

@@ -1,0 +1,134 @@
+#!/bin/bash
+# run.sh - host tests of patchgen: fixture pairs compiled with kernel-like flags, no kernel needed.
+#
+# Builds patchgen with ASan+UBSan, compiles each cases/NAME/{old,new}.c twice
+# (plain, and with -ffunction-sections -fdata-sections), runs patchgen --list
+# against a fake kernel directory and checks cases/NAME/expect:
+#   +LINE   the --list output has this line
+#   -LINE   the --list output does not have this line
+#   !TEXT   patchgen fails (exit 1) and its stderr contains TEXT
+# Prints "ok N - name" / "not ok N - name" and "N passed, N failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+build=$repo/build/host-tests
+pg=$repo/build/patchgen-san/patchgen
+export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+make -s -C "$repo/patchgen" SANITIZE=1 >/dev/null || { echo "not ok 1 - build patchgen"; echo "0 passed, 1 failed"; exit 1; }
+
+rm -rf "$build"
+mkdir -p "$build/kdir"
+kdir=$build/kdir
+printf '0x00000000\t%s\tvmlinux\tEXPORT_SYMBOL\t\n' seq_puts seq_putc printk __fentry__ \
+	__x86_return_thunk > "$kdir/Module.symvers"
+echo 'CONFIG_X86_64=y' > "$kdir/.config"
+mkdir -p "$kdir/include/generated"
+echo '#define UTS_RELEASE "6.1.0-test"' > "$kdir/include/generated/utsrelease.h"
+
+CFLAGS="-O2 -mfentry -pg -mrecord-mcount -mcmodel=kernel -fno-PIE -fno-pic -mno-red-zone \
+-fno-asynchronous-unwind-tables -fno-stack-protector -ffreestanding -fno-common -w"
+
+n=0 passed=0 failed=0
+result() {	# result OK NAME [DETAIL]
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		passed=$((passed + 1)); echo "ok $n - $2"
+	else
+		failed=$((failed + 1)); echo "not ok $n - $2"
+		[ -n "${3:-}" ] && sed 's/^/#   /' <<<"$3"
+	fi
+}
+
+# A System.map for a case: every symbol of OLD once, padded past the
+# placeholder check, plus the case's own extra lines.
+sysmap() {	# sysmap OLD.o CASEDIR OUT
+	{
+		for i in $(seq 1 120); do printf 'ffffffff81%06x t filler_%d\n' "$i" "$i"; done
+		nm "$1" | awk 'NF == 3 { print }'
+		echo "ffffffff82000000 D saved_command_line"
+		[ -f "$2/sysmap" ] && cat "$2/sysmap"
+	} > "$3"
+}
+
+check_expect() {	# check_expect EXPECT RC OUT ERR -> prints problems
+	local line
+	while IFS= read -r line; do
+		case "$line" in
+		+*) grep -qxF -- "${line#+}" "$3" || echo "missing line: ${line#+}" ;;
+		-*) grep -qxF -- "${line#-}" "$3" && echo "unexpected line: ${line#-}" ;;
+		!*) [ "$2" = 1 ] || echo "exit status $2, expected 1"
+		    grep -qF -- "${line#!}" "$4" || echo "stderr lacks: ${line#!}" ;;
+		esac
+	done < "$1"
+	if ! grep -q '^!' "$1" && [ "$2" != 0 ]; then echo "exit status $2, expected 0"; fi
+	grep -q 'runtime error\|AddressSanitizer' "$4" && echo "sanitizer report"
+	return 0
+}
+
+for dir in "$here"/cases/*/; do
+	name=$(basename "$dir")
+	for variant in plain fsections; do
+		flags=$CFLAGS
+		[ $variant = fsections ] && flags="$flags -ffunction-sections -fdata-sections"
+		w=$build/$name-$variant
+		mkdir -p "$w/old" "$w/new"
+		if ! gcc $flags -c "$dir/old.c" -o "$w/old/$name.o" 2>"$w/cc.err" ||
+		   ! gcc $flags -c "$dir/new.c" -o "$w/new/$name.o" 2>>"$w/cc.err"; then
+			result 1 "$name ($variant)" "$(cat "$w/cc.err")"
+			continue
+		fi
+		sysmap "$w/old/$name.o" "$dir" "$w/System.map"
+		"$pg" --list --kdir "$kdir" --system-map "$w/System.map" \
+			"$w/old/$name.o" "$w/new/$name.o" >"$w/out" 2>"$w/err"
+		rc=$?
+		problems=$(check_expect "$dir/expect" "$rc" "$w/out" "$w/err")
+		result "$([ -z "$problems" ] && echo 0 || echo 1)" "$name ($variant)" \
+			"$problems$(printf '\n--- stdout\n%s\n--- stderr\n%s' "$(cat "$w/out")" "$(cat "$w/err")")"
+	done
+done
+
+# Bad input: each must fail with one line naming the file and the reason.
+bad() {	# bad NAME EXPECTED-TEXT ARGS...
+	local name=$1 text=$2 rc
+	shift 2
+	"$pg" "$@" >"$build/bad.out" 2>"$build/bad.err"
+	rc=$?
+	if [ $rc = 1 ] && grep -qF -- "$text" "$build/bad.err" && [ "$(wc -l <"$build/bad.err")" = 1 ] &&
+	   grep -q '^patchgen: ' "$build/bad.err" && [ ! -e "$build/out.ko" ]; then
+		result 0 "$name"
+	else
+		result 1 "$name" "rc=$rc; stderr: $(cat "$build/bad.err")"
+	fi
+}
+b=$build/bad
+mkdir -p "$b"
+good=$build/changed-plain/old/changed.o
+echo 'not an object' > "$b/text.o"
+echo 'int f(void) { return 1; }' > "$b/f.c"
+gcc -shared -fPIC -o "$b/lib.so" "$b/f.c"
+echo 'int main(void) { return 0; }' > "$b/main.c"
+gcc -o "$b/exe" "$b/main.c"
+gcc -m32 -c -o "$b/i386.o" "$b/f.c"
+bad "not an ELF file" "not an ELF file" --kdir "$kdir" "$b/text.o" "$good" -o "$build/out.ko"
+bad "shared object instead of .o" "not an ELF relocatable object" --kdir "$kdir" "$good" "$b/lib.so" -o "$build/out.ko"
+bad "executable instead of .o" "not an ELF relocatable object" --kdir "$kdir" "$b/exe" "$good" -o "$build/out.ko"
+bad "mismatched machine" "not an x86-64 object" --kdir "$kdir" "$good" "$b/i386.o" -o "$build/out.ko"
+bad "unrelated objects" "do not match" --kdir "$kdir" "$good" "$build/string-plain/old/string.o" -o "$build/out.ko"
+bad "missing kdir" "kernel build directory does not exist" --kdir "$b/nokdir" "$good" "$good" -o "$build/out.ko"
+bad "identical objects" "nothing changed" --kdir "$kdir" "$good" "$good" -o "$build/out.ko"
+bad "odd number of objects" "give pairs of objects" --kdir "$kdir" "$good" -o "$build/out.ko"
+bad "output not .ko" "must be a .ko file" --kdir "$kdir" "$good" "$good" -o "$build/out.o"
+
+# --help documents every option
+"$pg" --help >"$build/help" 2>&1
+rc=$?
+missing=""
+for opt in --kdir --target --name --klive-symvers --system-map --list --keep-tmp -o; do
+	grep -qF -- "$opt" "$build/help" || missing="$missing $opt"
+done
+result "$([ $rc = 0 ] && [ -z "$missing" ] && echo 0 || echo 1)" "--help documents the options" "rc=$rc missing:$missing"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

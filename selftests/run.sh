@@ -1,0 +1,48 @@
+#!/bin/bash
+# run.sh - all of klive's tests (make check): host tests, then VM tests per kernel.
+#
+# The last line is "N passed, N failed, N skipped". KLIVE_TEST_KERNELS picks
+# kernels (default: all of kernels.sh). Logs: build/host.log, build/KID/*.log.
+set -u -o pipefail
+cd "$(dirname "$0")/.."
+. selftests/vm/kernels.sh
+kernels=${KLIVE_TEST_KERNELS:-$KLIVE_KERNELS}
+mkdir -p build
+start=$(date +%s)
+pass=0 fail=0 skip=0
+
+# Add the counts of a "N passed, N failed[, N skipped]" or tap-count line.
+add_counts() {
+	local p f s
+	read -r p f s <<<"$(sed -n 's/^total: pass=\([0-9]*\) fail=\([0-9]*\) skip=\([0-9]*\)$/\1 \2 \3/p;
+		s/^\([0-9]*\) passed, \([0-9]*\) failed\(, \([0-9]*\) skipped\)\{0,1\}$/\1 \2 \4/p' "$1" | tail -n1)"
+	if [ -z "$p" ]; then
+		echo "not ok - $2: no result counts (see $1)"
+		fail=$((fail + 1))
+		return
+	fi
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + ${s:-0}))
+}
+
+echo "=== host tests"
+bash selftests/host/run.sh 2>&1 | tee build/host.log
+add_counts build/host.log host
+
+for kid in $kernels; do
+	echo "=== $kid: build"
+	t0=$(date +%s)
+	if ! bash selftests/vm/stage.sh "$kid" 2>&1 | tee "build/$kid.stage.log"; then
+		echo "not ok - $kid: building the test artefacts failed (build/$kid.stage.log)"
+		fail=$((fail + 1))
+		continue
+	fi
+	echo "=== $kid: VM tests"
+	bash selftests/vm/run-vm.sh "$kid" "build/$kid/initramfs.cpio.gz" "build/$kid/console.log" >/dev/null
+	bash selftests/vm/tap-count.sh "$kid" "build/$kid/console.log" | tee "build/$kid/result.log"
+	add_counts "build/$kid/result.log" "$kid"
+	echo "=== $kid: $(($(date +%s) - t0)) s"
+done
+
+echo "=== wall time: $(($(date +%s) - start)) s"
+echo "$pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]

@@ -1,0 +1,72 @@
+#!/bin/bash
+# stage.sh KID - build everything the in-VM tests of kernel KID need and pack the initramfs.
+#
+# build/KID/guest/ becomes /klive/ in the guest: klive.ko, the sample target,
+# the patches patchgen makes from the sample fixes, the hand-written patches,
+# the built-in livepatch sample and the test program. Output:
+# build/KID/initramfs.cpio.gz.
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/kernels.sh"
+kid=$1
+[ -n "$kid" ] || die "usage: $0 KERNEL-ID"
+repo=$(cd "$here/../.." && pwd)
+out=$repo/build/$kid
+kdir=$(kernel_kdir "$kid")
+
+"$here/build-artifacts.sh" "$kid"
+
+# Build the module whose sources are in repo dir $1 (plus include/) in
+# $out/src/$2; further arguments go to make.
+build_module() {
+	local src=$repo/$1 dst=$out/src/$2
+	echo "  BUILD   $kid $2"
+	mkdir -p "$dst/$1" "$dst/include"
+	rsync -a --delete "$src/" "$dst/$1/"
+	rsync -a "$repo/include/" "$dst/include/"
+	make -C "$kdir" M="$dst/$1" -j2 "${@:3}" modules >"$dst/build.log" 2>&1 ||
+		{ tail -n 30 "$dst/build.log"; die "building $1 for $kid failed"; }
+}
+klive_dir=$out/src/klive/core
+build_module core klive
+build_module samples/handwritten handwritten KBUILD_EXTRA_SYMBOLS="$klive_dir/Module.symvers"
+hand_dir=$out/src/handwritten/samples/handwritten
+
+make -s -C "$repo/patchgen" >/dev/null
+patchgen() {
+	echo "  PATCHGEN $kid $*"
+	"$repo/patchgen/patchgen" --kdir "$kdir" \
+		--klive-symvers "$klive_dir/Module.symvers" "$@"
+}
+patchgen -o "$out/cmdline_fix.ko" "$out/cmdline/old.o" "$out/cmdline/new.o"
+patchgen --target klive_sample -o "$out/sample_fix.ko" \
+	"$out/klive_sample/old.o" "$out/klive_sample/new.o"
+
+"$here/kselftest.sh" "$repo/build/kselftest"
+mkdir -p "$repo/build/vm"
+for t in "$here"/tests/*.c; do
+	bin=$repo/build/vm/$(basename "$t" .c)
+	if [ ! -x "$bin" ] || [ "$t" -nt "$bin" ]; then
+		echo "  CC      $(basename "$t")"
+		gcc -static -O2 -Wall -Wextra -Werror -isystem "$repo/build/kselftest" -o "$bin" "$t"
+	fi
+done
+
+guest=$out/guest
+rm -rf "$guest"
+mkdir -p "$guest"
+cp "$klive_dir/klive.ko" "$hand_dir"/*.ko "$out"/*.ko "$guest/"
+for t in "$here"/tests/*.c; do
+	cp "$repo/build/vm/$(basename "$t" .c)" "$guest/"
+done
+{
+	echo '#!/bin/sh'
+	echo '# run - the guest side of make check: every in-VM test program.'
+	echo 'rc=0'
+	for t in "$here"/tests/*.c; do
+		echo "./$(basename "$t" .c) || rc=1"
+	done
+	echo 'exit $rc'
+} >"$guest/run"
+chmod +x "$guest/run"
+"$here/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$guest"
