@@ -230,6 +230,7 @@ static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 			  const char *name, const char *out)
 {
+	struct strmap *seen = strmap_new();
 	size_t i, j, r, nchanged = 0, nnew = 0;
 
 	printf("patchgen: %s: patch '%s' for %s\n", out, name, plan->target);
@@ -250,8 +251,11 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	       nchanged, nnew, plan->nextern, plan->nklive);
 	for (i = 0; i < plan->nchunks; i++)
 		for (r = 0; r < plan->chunks[i]->nrelocs; r++)
-			if (plan->chunks[i]->relocs[r].kind == REF_KLIVE)
+			if (plan->chunks[i]->relocs[r].kind == REF_KLIVE &&
+			    !strmap_get(seen, plan->chunks[i]->relocs[r].sym)) {
+				strmap_put(seen, plan->chunks[i]->relocs[r].sym, (void *)1);
 				printf(" %s", plan->chunks[i]->relocs[r].sym);
+			}
 	printf("\n  special entries carried:");
 	for (i = 0; i < plan->nspecial; i++)
 		printf(" %s %zu", plan->special_names[i], plan->special_counts[i]);

@@ -32,26 +32,32 @@ struct special_desc {
 	const char *name;
 	unsigned int size;	/* 0: computed by entry_size() */
 	enum action action;
+	bool drop_unexported_key;	/* code works without the entry */
 	unsigned int nfields;
 	struct field fields[3];
 };
 
 static const struct special_desc specials[] = {
 	/* .altinstructions first: its replacements are code later tables refer to */
-	{ ".altinstructions", 0, A_CARRY, 2, { { 0, F_CODE }, { 4, F_REPL } } },
-	{ "__mcount_loc", 8, A_CARRY, 1, { { 0, F_CODE } } },
-	{ "__ex_table", 12, A_CARRY, 2, { { 0, F_CODE }, { 4, F_CODE } } },
-	{ "__bug_table", 12, A_CARRY, 2, { { 0, F_CODE }, { 4, F_OTHER } } },
-	{ ".return_sites", 4, A_CARRY, 1, { { 0, F_CODE } } },
-	{ ".retpoline_sites", 4, A_CARRY, 1, { { 0, F_CODE } } },
-	{ ".call_sites", 4, A_CARRY, 1, { { 0, F_CODE } } },
-	{ ".smp_locks", 4, A_CARRY, 1, { { 0, F_CODE } } },
-	{ ".parainstructions", 16, A_CARRY, 1, { { 0, F_CODE } } },
-	{ "__jump_table", 16, A_CARRY, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } } },
-	{ ".static_call_sites", 8, A_CARRY, 2, { { 0, F_CODE }, { 4, F_KEY } } },
-	{ ".orc_unwind_ip", 4, A_ORC, 1, { { 0, F_CODE } } },
+	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } } },
+	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } } },
+	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } } },
+	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } } },
+	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } } },
+	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } } },
+	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } } },
+	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } } },
+	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } } },
+	/* a jump label without its entry would stay in its compiled state: refused */
+	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } } },
+	/*
+	 * Without its entry a static call keeps calling the trampoline, which
+	 * follows the key: slower but right, so unexported keys are dropped.
+	 */
+	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } } },
+	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } } },
 	/* sealing would remove the endbr64 the copy may need: keep it */
-	{ ".ibt_endbr_seal", 4, A_DROP, 1, { { 0, F_CODE } } },
+	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } } },
 };
 
 /* Sections whose references to a function need nothing from the patch. */
@@ -100,6 +106,23 @@ static const char *fn_name(const struct crange *c)
 	return c->func ? c->func->sym->name : c->label;
 }
 
+/* Whether the key of entry E of S is a symbol klive would have to resolve. */
+static bool unexported_key(struct builder *b, struct pair *p, const struct special_desc *d,
+			   const struct section *s, uint64_t e, unsigned int es)
+{
+	size_t i, hi = elfobj_rela_lower(s, e + es);
+
+	for (i = elfobj_rela_lower(s, e); i < hi; i++) {
+		const struct field *f = field_at(d, s->relas[i].off - e);
+		struct out_reloc out;
+
+		if (f && f->kind == F_KEY &&
+		    !resolve_ref(b, p, &s->relas[i], 0, false, &out) && out.kind == REF_KLIVE)
+			return true;
+	}
+	return false;
+}
+
 /* Copy entry I of S (size ES) when it belongs to copied code. */
 static void carry_entry(struct builder *b, struct pair *p, const struct special_desc *d,
 			const struct section *s, uint64_t e, unsigned int es,
@@ -111,6 +134,10 @@ static void carry_entry(struct builder *b, struct pair *p, const struct special_
 	*label = NULL;
 	if (d->action == A_DROP)
 		return;
+	if (d->drop_unexported_key && unexported_key(b, p, d, s, e, es)) {
+		plan_count_special(b->plan, xasprintf("%s(dropped)", s->name));
+		return;
+	}
 	c = plan_new_chunk(b->plan, new_label(b, ".Lklive.entry"));
 	c->section = s->name;
 	c->flags = (s->flags & SHF_WRITE) ? "aw" : "a";

@@ -27,8 +27,8 @@ echo 'CONFIG_X86_64=y' > "$kdir/.config"
 mkdir -p "$kdir/include/generated"
 echo '#define UTS_RELEASE "6.1.0-test"' > "$kdir/include/generated/utsrelease.h"
 
-CFLAGS="-O2 -mfentry -pg -mrecord-mcount -mcmodel=kernel -fno-PIE -fno-pic -mno-red-zone \
--fno-asynchronous-unwind-tables -fno-stack-protector -ffreestanding -fno-common -w"
+cflags=(-O2 -mfentry -pg -mrecord-mcount -mcmodel=kernel -fno-PIE -fno-pic -mno-red-zone
+	-fno-asynchronous-unwind-tables -fno-stack-protector -ffreestanding -fno-common -w)
 
 n=0 passed=0 failed=0
 result() {	# result OK NAME [DETAIL]
@@ -37,7 +37,7 @@ result() {	# result OK NAME [DETAIL]
 		passed=$((passed + 1)); echo "ok $n - $2"
 	else
 		failed=$((failed + 1)); echo "not ok $n - $2"
-		[ -n "${3:-}" ] && sed 's/^/#   /' <<<"$3"
+		[ -n "${3:-}" ] && printf '#   %s\n' "${3//$'\n'/$'\n'#   }"
 	fi
 }
 
@@ -70,12 +70,12 @@ check_expect() {	# check_expect EXPECT RC OUT ERR -> prints problems
 for dir in "$here"/cases/*/; do
 	name=$(basename "$dir")
 	for variant in plain fsections; do
-		flags=$CFLAGS
-		[ $variant = fsections ] && flags="$flags -ffunction-sections -fdata-sections"
+		flags=("${cflags[@]}")
+		[ $variant = fsections ] && flags+=(-ffunction-sections -fdata-sections)
 		w=$build/$name-$variant
 		mkdir -p "$w/old" "$w/new"
-		if ! gcc $flags -c "$dir/old.c" -o "$w/old/$name.o" 2>"$w/cc.err" ||
-		   ! gcc $flags -c "$dir/new.c" -o "$w/new/$name.o" 2>>"$w/cc.err"; then
+		if ! gcc "${flags[@]}" -c "$dir/old.c" -o "$w/old/$name.o" 2>"$w/cc.err" ||
+		   ! gcc "${flags[@]}" -c "$dir/new.c" -o "$w/new/$name.o" 2>>"$w/cc.err"; then
 			result 1 "$name ($variant)" "$(cat "$w/cc.err")"
 			continue
 		fi
@@ -120,6 +120,19 @@ bad "missing kdir" "kernel build directory does not exist" --kdir "$b/nokdir" "$
 bad "identical objects" "nothing changed" --kdir "$kdir" "$good" "$good" -o "$build/out.ko"
 bad "odd number of objects" "give pairs of objects" --kdir "$kdir" "$good" -o "$build/out.ko"
 bad "output not .ko" "must be a .ko file" --kdir "$kdir" "$good" "$good" -o "$build/out.o"
+
+# Several pairs go into one patch.
+"$pg" --list --kdir "$kdir" --system-map "$build/changed-plain/System.map" \
+	"$build/changed-plain/old/changed.o" "$build/changed-plain/new/changed.o" \
+	"$build/string-plain/old/string.o" "$build/string-plain/new/string.o" >"$build/multi.out" 2>"$build/multi.err"
+rc=$?
+# string.o's symbols are not in changed's System.map: greet must be refused as unknown
+if [ $rc = 1 ] && grep -qx 'changed calc' "$build/multi.out" && grep -qx 'changed greet' "$build/multi.out" &&
+   grep -q "symbol 'greet' is not in System.map" "$build/multi.err"; then
+	result 0 "two pairs in one patch"
+else
+	result 1 "two pairs in one patch" "rc=$rc $(cat "$build/multi.out" "$build/multi.err")"
+fi
 
 # --help documents every option
 "$pg" --help >"$build/help" 2>&1

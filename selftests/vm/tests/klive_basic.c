@@ -102,11 +102,15 @@ static int has_builtin_livepatch(void)
 	return run("grep -qw klp_enable_patch /proc/kallsyms") == 0;
 }
 
-/* klive.ko is loaded once for all tests; the livepatch root must exist. */
+/*
+ * klive.ko is loaded once for all tests; the livepatch root must exist after,
+ * and before only where the kernel's own livepatch made it.
+ */
 TEST(core_loads)
 {
-	if (run("grep -qw klive /proc/modules"))
-		ASSERT_EQ(0, run("insmod " DIR "klive.ko"));
+	ASSERT_NE(0, run("grep -qw klive /proc/modules"));
+	EXPECT_EQ(has_builtin_livepatch(), exists(LP));
+	ASSERT_EQ(0, run("insmod " DIR "klive.ko"));
 	ASSERT_TRUE(exists(LP));
 }
 
@@ -194,6 +198,13 @@ TEST(beside_builtin_livepatch)
 	ASSERT_EQ(0, wait_gone("klp_version"));
 	EXPECT_EQ(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));
+}
+
+/* Last: with no patch left, klive unloads and takes only what it created. */
+TEST(core_unloads)
+{
+	ASSERT_EQ(0, run("rmmod klive"));
+	EXPECT_EQ(has_builtin_livepatch(), exists(LP));
 }
 
 TEST_HARNESS_MAIN
