@@ -25,15 +25,23 @@ timeout=${KLIVE_VM_TIMEOUT:-300}
 append="console=ttyS0 panic=-1 oops=panic quiet loglevel=${KLIVE_LOGLEVEL:-4}"
 append="$append ${KLIVE_APPEND-app.password=hunter2}"
 
-echo "  BOOT    $kid ($image)"
-start=$(date +%s)
-rc=0
-# shellcheck disable=SC2086 # KLIVE_QEMU_OPTS is a list of options
-timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1G -smp 2 \
-	-nographic -no-reboot -net none -kernel "$image" -initrd "$initrd" \
-	-append "$append" $KLIVE_QEMU_OPTS </dev/null 2>&1 |
-	sed -u 's/\r$//' | tee "$log" || rc=$?
-secs=$(($(date +%s) - start))
+# A boot that dies before /init starts has not run any klive code; TCG
+# occasionally crashes the 6.12 kernel that early (int3 during boot-time
+# text patching), so such a boot is retried, loudly. Any later failure counts.
+for attempt in 1 2 3; do
+	echo "  BOOT    $kid ($image)"
+	start=$(date +%s)
+	rc=0
+	# shellcheck disable=SC2086 # KLIVE_QEMU_OPTS is a list of options
+	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1G -smp 2 \
+		-nographic -no-reboot -net none -kernel "$image" -initrd "$initrd" \
+		-append "$append" $KLIVE_QEMU_OPTS </dev/null 2>&1 |
+		sed -u 's/\r$//' | tee "$log" || rc=$?
+	secs=$(($(date +%s) - start))
+	grep -q '^KLIVE-VM-START' "$log" && break
+	[ "$attempt" = 3 ] && break
+	echo "klive-vm: $kid crashed before the guest's init ran (attempt $attempt); booting again" >&2
+done
 
 end=$(sed -n 's/^KLIVE-VM-END rc=\([0-9]*\).*/\1/p' "$log" | tail -n1)
 if [ -z "$end" ]; then

@@ -42,29 +42,41 @@ patchgen -o "$out/cmdline_fix.ko" "$out/cmdline/old.o" "$out/cmdline/new.o"
 patchgen --target klive_sample -o "$out/sample_fix.ko" \
 	"$out/klive_sample/old.o" "$out/klive_sample/new.o"
 
-"$here/kselftest.sh" "$repo/build/kselftest"
-mkdir -p "$repo/build/vm"
-for t in "$here"/tests/*.c; do
-	bin=$repo/build/vm/$(basename "$t" .c)
-	if [ ! -x "$bin" ] || [ "$t" -nt "$bin" ]; then
-		echo "  CC      $(basename "$t")"
-		gcc -static -O2 -Wall -Wextra -Werror -isystem "$repo/build/kselftest" -o "$bin" "$t"
-	fi
-done
-
 guest=$out/guest
 rm -rf "$guest"
 mkdir -p "$guest"
 cp "$klive_dir/klive.ko" "$hand_dir"/*.ko "$out"/*.ko "$guest/"
+
+# Hooks: each stage.d/*.sh is sourced here to add what its tests need to
+# $guest (which becomes /klive, the guest's working directory). They may use
+# kid repo out kdir guest klive_dir, build_module and patchgen.
+for hook in "$here"/stage.d/*.sh; do
+	[ -e "$hook" ] || continue
+	# shellcheck source=/dev/null
+	. "$hook"
+done
+
+# Every tests/*.c is a static kselftest program, run in the guest in name order.
+"$here/kselftest.sh" "$repo/build/kselftest"
+mkdir -p "$repo/build/vm"
+tests=
 for t in "$here"/tests/*.c; do
-	cp "$repo/build/vm/$(basename "$t" .c)" "$guest/"
+	name=$(basename "$t" .c)
+	bin=$repo/build/vm/$name
+	if [ ! -x "$bin" ] || [ "$t" -nt "$bin" ]; then
+		echo "  CC      $name.c"
+		gcc -static -O2 -Wall -Wextra -Werror -pthread -isystem "$repo/build/kselftest" \
+			-o "$bin" "$t"
+	fi
+	cp "$bin" "$guest/"
+	tests="$tests $name"
 done
 {
 	echo '#!/bin/sh'
 	echo '# run - the guest side of make check: every in-VM test program.'
 	echo 'rc=0'
-	for t in "$here"/tests/*.c; do
-		echo "./$(basename "$t" .c) || rc=1"
+	for name in $tests; do
+		echo "./$name || rc=1"
 	done
 	echo 'exit $rc'
 } >"$guest/run"
