@@ -21,6 +21,12 @@ check:
 	bash scripts/install-deps.sh
 	bash selftests/run.sh
 
+# Figures, not assertions: transition times against the kernel's own
+# livepatch, CPU pauses, patchgen's speed on large objects.
+bench:
+	bash scripts/install-deps.sh
+	bash selftests/bench/run.sh
+
 clean:
 	$(MAKE) -C patchgen clean
 	$(MAKE) -C core KDIR=$(KDIR) clean || true

@@ -15,10 +15,6 @@ DEFINE_MUTEX(klive_mutex);
 static LIST_HEAD(klive_patches);
 static struct workqueue_struct *klive_wq;
 
-/* Retry period of a blocked transition, and how often to log it. */
-#define KLIVE_RETRY_DELAY	HZ
-#define KLIVE_LOG_EVERY		30
-
 /* Names become sysfs directories: keep them plain. */
 static bool klive_valid_name(const char *name)
 {
@@ -221,22 +217,17 @@ static void klive_release(struct klive_patch_state *kp)
 	unsigned int i;
 
 	klive_sysfs_del(kp);
-	for (i = 0; i < kp->nr_objs; i++) {
+	/* forced: a task may still run old or new code, keep both */
+	for (i = 0; i < kp->nr_objs && !kp->forced; i++) {
 		if (kp->objs[i].mod)
 			module_put(kp->objs[i].mod);
 	}
-	if (kp->mod_ref)
+	if (kp->mod_ref && !kp->forced)
 		module_put(kp->patch->mod);
 	kobject_put(&kp->kobj);
 }
 
-static void klive_log_switch(struct klive_patch_state *kp)
-{
-	pr_info("%s: transition to %s finished\n", kp->name,
-		kp->enabled ? "patched" : "unpatched");
-}
-
-/* Transition retries and final teardown, always in klive_wq. */
+/* Transition sweeps and final teardown, always in klive_wq. */
 static void klive_work_fn(struct work_struct *work)
 {
 	struct klive_patch_state *kp = container_of(to_delayed_work(work),
@@ -246,29 +237,39 @@ static void klive_work_fn(struct work_struct *work)
 	mutex_lock(&klive_mutex);
 	if (kp->dead)
 		goto unlock;
-	if (kp->transition) {
-		kp->attempts++;
-		if (!klive_try_switch(kp, kp->enabled,
-				      kp->attempts % KLIVE_LOG_EVERY == 1)) {
-			queue_delayed_work(klive_wq, &kp->work,
-					   KLIVE_RETRY_DELAY);
-			goto unlock;
-		}
-		WRITE_ONCE(kp->transition, false);
-		klive_log_switch(kp);
+	if (kp->transition && !klive_transition_sweep(kp)) {
+		queue_delayed_work(klive_wq, &kp->work, klive_sweep_delay());
+		goto unlock;
 	}
 	if (kp->enabled || READ_ONCE(kp->redirect))
 		goto unlock;
 
 	list_del(&kp->node);
 	kp->dead = true;
+	/* waits for running handlers: none can enter the patch module after */
 	klive_unregister_funcs(kp);
 	mutex_unlock(&klive_mutex);
-	pr_info("%s: unpatched, patch module released\n", kp->name);
+	if (kp->forced)
+		pr_info("%s: unpatched, patch module stays pinned (forced)\n",
+			kp->name);
+	else
+		pr_info("%s: unpatched, patch module released\n", kp->name);
 	klive_release(kp);
 	return;
 unlock:
 	mutex_unlock(&klive_mutex);
+}
+
+/* Another patch's transition blocks any new one. */
+static int klive_check_busy(struct klive_patch_state *kp)
+{
+	struct klive_patch_state *other = klive_transition_patch();
+
+	if (!other || other == kp)
+		return 0;
+	pr_err("%s: patch %s is in transition; %s again when it has finished\n",
+	       kp->name, other->name, kp->mod_ref ? "try" : "load");
+	return -EBUSY;
 }
 
 /* sysfs "enabled" writes: start, or reverse, a transition. */
@@ -281,22 +282,56 @@ int klive_request_enabled(struct klive_patch_state *kp, bool enable)
 		ret = -EINVAL;
 		goto unlock;
 	}
-	WRITE_ONCE(kp->enabled, enable);
 	if (kp->transition) {
-		/* the redirect flag never moved: it already matches */
-		WRITE_ONCE(kp->transition, false);
-		pr_info("%s: transition reversed, %s\n", kp->name,
-			enable ? "stays patched" : "was never patched");
+		WRITE_ONCE(kp->enabled, enable);
+		klive_transition_reverse(kp);
 	} else {
-		WRITE_ONCE(kp->transition, true);
-		kp->attempts = 0;
-		pr_info("%s: starting transition to %s\n", kp->name,
-			enable ? "patched" : "unpatched");
+		ret = klive_check_busy(kp) ?:
+		      klive_transition_start(kp, enable);
+		if (ret)
+			goto unlock;
+		WRITE_ONCE(kp->enabled, enable);
 	}
 	mod_delayed_work(klive_wq, &kp->work, 0);
 unlock:
 	mutex_unlock(&klive_mutex);
 	return ret;
+}
+
+/*
+ * sysfs "force": finish the transition now. Tasks may still run the code
+ * being left, so the kernel is tainted and the patch module kept forever.
+ */
+int klive_request_force(struct klive_patch_state *kp)
+{
+	int ret = 0;
+
+	mutex_lock(&klive_mutex);
+	if (kp->dead || !kp->transition) {
+		ret = -EINVAL;
+		goto unlock;
+	}
+	pr_warn("%s: FORCING the transition to %s: tasks may still run the code being replaced; tainting the kernel, the patch module can never be removed\n",
+		kp->name, kp->enabled ? "patched" : "unpatched");
+	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
+	kp->forced = true;
+	klive_transition_force(kp);
+	mod_delayed_work(klive_wq, &kp->work, 0);
+unlock:
+	mutex_unlock(&klive_mutex);
+	return ret;
+}
+
+/* sysfs "blocking": the tasks the last sweep could not switch. */
+ssize_t klive_show_blocking(struct klive_patch_state *kp, char *buf)
+{
+	ssize_t len = 0;
+
+	mutex_lock(&klive_mutex);
+	if (kp->transition && kp->blocking)
+		len = sysfs_emit(buf, "%s", kp->blocking);
+	mutex_unlock(&klive_mutex);
+	return len;
 }
 
 static struct klive_patch_state *klive_alloc(const struct klive_patch *patch)
@@ -339,6 +374,9 @@ int klive_enable_patch(const struct klive_patch *patch)
 	}
 
 	mutex_lock(&klive_mutex);
+	ret = klive_check_busy(kp);
+	if (ret)
+		goto fail;
 	list_for_each_entry(other, &klive_patches, node) {
 		if (!strcmp(other->name, kp->name)) {
 			pr_err("%s: a klive patch of that name exists\n",
@@ -374,19 +412,15 @@ int klive_enable_patch(const struct klive_patch *patch)
 	if (ret)
 		goto fail;
 
+	ret = klive_transition_start(kp, 1);
+	if (ret) {
+		klive_unregister_funcs(kp);
+		goto fail;
+	}
 	list_add_tail(&kp->node, &klive_patches);
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
 	kp->enabled = true;
-	kp->transition = true;
-	kp->attempts = 1;
-	pr_info("%s: enabling patch, starting transition to patched\n",
-		kp->name);
-	if (klive_try_switch(kp, 1, true)) {
-		kp->transition = false;
-		klive_log_switch(kp);
-	} else {
-		queue_delayed_work(klive_wq, &kp->work, KLIVE_RETRY_DELAY);
-	}
+	queue_delayed_work(klive_wq, &kp->work, 0);
 	mutex_unlock(&klive_mutex);
 	return 0;
 
@@ -405,6 +439,7 @@ static int __init klive_init(void)
 	ret = klive_symbols_init();
 	if (ret)
 		return ret;
+	klive_transition_init();
 	klive_wq = alloc_ordered_workqueue("klive", 0);
 	if (!klive_wq)
 		return -ENOMEM;
@@ -420,6 +455,7 @@ static int __init klive_init(void)
 static void __exit klive_exit(void)
 {
 	destroy_workqueue(klive_wq);
+	klive_transition_exit();
 	klive_sysfs_exit();
 }
 

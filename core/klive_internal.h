@@ -8,6 +8,7 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <klive.h>
 
@@ -45,13 +46,16 @@ struct klive_patch_state {
 	char name[KLIVE_NAME_MAX];
 	struct klive_obj_state *objs;
 	unsigned int nr_objs;
-	int redirect;			/* read by the ftrace handler */
+	int redirect;			/* handler's answer outside transitions */
+	bool per_task;			/* handler asks the task's state instead */
 	bool enabled;			/* target state shown in sysfs */
 	bool transition;		/* true until redirect == enabled */
+	bool forced;			/* pins the patch module forever */
 	bool dead;			/* being torn down */
 	bool mod_ref;			/* holds a reference on patch->mod */
 	bool kobj_live;			/* kobj is in sysfs */
-	unsigned int attempts;		/* of the current transition */
+	char *blocking;			/* report of the last sweep, a page */
+	size_t blocking_len;
 	struct kobject kobj;
 	struct delayed_work work;
 };
@@ -70,6 +74,9 @@ void *klive_text_poke(void *addr, const void *src, size_t len);
 int klive_stack_reliable(struct task_struct *t, unsigned long *store,
 			 unsigned int size);
 struct task_struct *klive_idle_task(int cpu);
+int klive_task_call(struct task_struct *t, task_call_f func, void *arg);
+int klive_wake_up_state(struct task_struct *t, unsigned int state);
+bool klive_task_work_cancel(struct task_struct *t, struct callback_head *cb);
 struct kobject *klive_kernel_livepatch_root(void);
 
 /* reloc.c */
@@ -80,7 +87,15 @@ int klive_register_funcs(struct klive_patch_state *kp);
 void klive_unregister_funcs(struct klive_patch_state *kp);
 
 /* transition.c */
-bool klive_try_switch(struct klive_patch_state *kp, int redirect, bool verbose);
+int klive_current_patched(int fallback);
+struct klive_patch_state *klive_transition_patch(void);
+int klive_transition_start(struct klive_patch_state *kp, int target);
+void klive_transition_reverse(struct klive_patch_state *kp);
+void klive_transition_force(struct klive_patch_state *kp);
+bool klive_transition_sweep(struct klive_patch_state *kp);
+unsigned long klive_sweep_delay(void);
+void klive_transition_init(void);
+void klive_transition_exit(void);
 
 /* sysfs.c */
 int klive_sysfs_init(void);
@@ -91,5 +106,7 @@ void klive_patch_kobj_init(struct klive_patch_state *kp);
 
 /* core.c */
 int klive_request_enabled(struct klive_patch_state *kp, bool enable);
+int klive_request_force(struct klive_patch_state *kp);
+ssize_t klive_show_blocking(struct klive_patch_state *kp, char *buf);
 
 #endif /* _KLIVE_INTERNAL_H */

@@ -13,8 +13,9 @@
 #endif
 
 /*
- * Hot path, runs at every call of an old function: only reads the patch's
- * redirect flag (flipped inside stop_machine) and moves the return ip.
+ * Hot path, runs at every call of an old function. Outside a transition it
+ * reads the patch's redirect flag only; during one, the calling task's
+ * state decides, so each task runs all old or all new functions.
  */
 static void notrace klive_ftrace_handler(unsigned long ip,
 					 unsigned long parent_ip,
@@ -23,12 +24,27 @@ static void notrace klive_ftrace_handler(unsigned long ip,
 {
 	struct klive_func_state *f = container_of(ops, struct klive_func_state,
 						  ops);
-	int bit;
+	struct klive_patch_state *kp = f->kp;
+	int bit, redirect;
+	bool per_task;
 
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (WARN_ON_ONCE(bit < 0))
 		return;
-	if (READ_ONCE(f->kp->redirect))
+	/* the per-task array cannot be freed until preemption is back */
+	preempt_disable_notrace();
+	per_task = READ_ONCE(kp->per_task);
+	/*
+	 * Pairs with smp_wmb() in klive_transition_start() (array filled
+	 * before per_task is set) and klive_finish() (redirect final before
+	 * per_task is cleared).
+	 */
+	smp_rmb();
+	redirect = READ_ONCE(kp->redirect);
+	if (unlikely(per_task))
+		redirect = klive_current_patched(redirect);
+	preempt_enable_notrace();
+	if (redirect)
 		klive_set_ip(fregs, f->new_addr);
 	ftrace_test_recursion_unlock(bit);
 }

@@ -9,6 +9,7 @@
 #include <linux/stacktrace.h>
 #include <linux/static_call.h>
 #include <linux/string.h>
+#include <linux/task_work.h>
 #include <linux/version.h>
 #include <asm/text-patching.h>
 #include "klive_internal.h"
@@ -44,6 +45,9 @@ DEFINE_STATIC_CALL_NULL(klive_sc_find_module, find_module);
 DEFINE_STATIC_CALL_NULL(klive_sc_ftrace_location, ftrace_location);
 DEFINE_STATIC_CALL_NULL(klive_sc_text_poke, text_poke);
 DEFINE_STATIC_CALL_NULL(klive_sc_idle_task, idle_task);
+DEFINE_STATIC_CALL_NULL(klive_sc_task_call, task_call_func);
+DEFINE_STATIC_CALL_NULL(klive_sc_wake_up_state, wake_up_state);
+DEFINE_STATIC_CALL_NULL(klive_sc_task_work_cancel, task_work_cancel);
 #ifdef CONFIG_HAVE_RELIABLE_STACKTRACE
 DEFINE_STATIC_CALL_NULL(klive_sc_stack_reliable, stack_trace_save_tsk_reliable);
 #endif
@@ -229,6 +233,22 @@ struct task_struct *klive_idle_task(int cpu)
 	return static_call(klive_sc_idle_task)(cpu);
 }
 
+/* Run @func on @t while @t can neither start nor stop running. */
+int klive_task_call(struct task_struct *t, task_call_f func, void *arg)
+{
+	return static_call(klive_sc_task_call)(t, func, arg);
+}
+
+int klive_wake_up_state(struct task_struct *t, unsigned int state)
+{
+	return static_call(klive_sc_wake_up_state)(t, state);
+}
+
+bool klive_task_work_cancel(struct task_struct *t, struct callback_head *cb)
+{
+	return static_call(klive_sc_task_work_cancel)(t, cb);
+}
+
 /* The kernel livepatch's /sys/kernel/livepatch kobject, or NULL. */
 struct kobject *klive_kernel_livepatch_root(void)
 {
@@ -289,7 +309,10 @@ int klive_symbols_init(void)
 	      klive_bind(klive_sc_find_module, find_module) ?:
 	      klive_bind(klive_sc_ftrace_location, ftrace_location) ?:
 	      klive_bind(klive_sc_text_poke, text_poke) ?:
-	      klive_bind(klive_sc_idle_task, idle_task);
+	      klive_bind(klive_sc_idle_task, idle_task) ?:
+	      klive_bind(klive_sc_task_call, task_call_func) ?:
+	      klive_bind(klive_sc_wake_up_state, wake_up_state) ?:
+	      klive_bind(klive_sc_task_work_cancel, task_work_cancel);
 	if (ret)
 		return ret;
 	ret = klive_resolve("text_mutex", &addr, false);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,<obj>/<func>,<pos>}. */
+/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,force,blocking,<obj>/<func>,<pos>}. */
 #define pr_fmt(fmt) "klive: " fmt
 
 #include <linux/kernfs.h>
@@ -44,12 +44,42 @@ static ssize_t transition_show(struct kobject *kobj,
 	return sysfs_emit(buf, "%d\n", READ_ONCE(kp->transition));
 }
 
+static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
+						    kobj);
+	bool val;
+	int ret;
+
+	ret = kstrtobool(buf, &val);
+	if (ret)
+		return ret;
+	if (!val)
+		return -EINVAL;
+	ret = klive_request_force(kp);
+	return ret ?: count;
+}
+
+static ssize_t blocking_show(struct kobject *kobj, struct kobj_attribute *attr,
+			     char *buf)
+{
+	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
+						    kobj);
+
+	return klive_show_blocking(kp, buf);
+}
+
 static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
 static struct kobj_attribute transition_attr = __ATTR_RO(transition);
+static struct kobj_attribute force_attr = __ATTR_WO(force);
+static struct kobj_attribute blocking_attr = __ATTR_RO(blocking);
 
 static struct attribute *klive_patch_attrs[] = {
 	&enabled_attr.attr,
 	&transition_attr.attr,
+	&force_attr.attr,
+	&blocking_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(klive_patch);
@@ -66,6 +96,7 @@ static void klive_patch_release(struct kobject *kobj)
 			kfree(kp->objs[i].funcs);
 	}
 	kfree(kp->objs);
+	kfree(kp->blocking);
 	kfree(kp);
 }
 

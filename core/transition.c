@@ -1,30 +1,109 @@
 // SPDX-License-Identifier: GPL-2.0
-/* transition.c - flip a patch's redirect when no task is in affected code. */
+/* transition.c - per-task consistency: switch each task when no affected code is on its stack. */
 #define pr_fmt(fmt) "klive: " fmt
 
-#include <linux/cpumask.h>
+#include <linux/atomic.h>
+#include <linux/cpu.h>
+#include <linux/jiffies.h>
+#include <linux/moduleparam.h>
+#include <linux/panic.h>
+#include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/stop_machine.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
+#include <linux/task_work.h>
+#include <linux/threads.h>
+#include <linux/tracepoint.h>
+#include <linux/vmalloc.h>
+#include <linux/wait_bit.h>
 #include "klive_internal.h"
 
-#define KLIVE_STACK_MAX 128
+#define KLIVE_STACK_MAX		128
+#define KLIVE_SWEEP_DELAY	msecs_to_jiffies(100)
+#define KLIVE_REPORT_EVERY	(30 * HZ)
+/* Blocking kthreads are woken once per this many sweeps (about 1 s). */
+#define KLIVE_WAKE_EVERY	10
 
-struct klive_switch {
+/* Bits of a task's state byte: bit 0 is what the ftrace handler reads. */
+#define KLIVE_PATCHED		0x1
+#define KLIVE_NUDGED		0x2
+
+static unsigned int nudge_after_ms = 2000;
+module_param(nudge_after_ms, uint, 0644);
+MODULE_PARM_DESC(nudge_after_ms,
+		 "grace period before blocking tasks are nudged (ms)");
+
+/*
+ * Per-task state of the one running transition: a byte per global pid
+ * (pid 0 is never used: idle tasks have a per-CPU byte). NULL outside a
+ * transition. Written before a patch's per_task flag is set and freed
+ * only after no handler or probe can read it any more.
+ */
+static u8 *klive_states;
+static DEFINE_PER_CPU(u8, klive_idle_state);
+static u8 klive_target;
+static struct klive_patch_state *klive_tr;
+static unsigned long klive_tr_start, klive_last_report;
+static unsigned int klive_sweeps;
+static bool klive_reported;
+
+/* Filled in task_call_func() callbacks, which run with irqs off. */
+static DEFINE_PER_CPU(unsigned long [KLIVE_STACK_MAX], klive_stack);
+
+/* Result of one attempt to switch a task. */
+struct klive_check {
 	struct klive_patch_state *kp;
-	int redirect;
-	bool done;
-	/* first task found blocking the switch */
-	pid_t pid;
-	char comm[TASK_COMM_LEN];
-	unsigned long where;		/* 0: stack not reliable */
-	int err;
+	int cpu;			/* idle task of this CPU, or -1 */
+	int ret;			/* 0, -EBUSY, -EINVAL, -EADDRINUSE */
+	unsigned long where;		/* affected address on the stack */
 };
 
-/* Used only inside stop_machine, which runs one callback at a time. */
-static unsigned long klive_stack[KLIVE_STACK_MAX];
+static DEFINE_PER_CPU(struct work_struct, klive_idle_work);
+static DEFINE_PER_CPU(struct klive_check, klive_idle_check);
+static DEFINE_PER_CPU(struct work_struct, klive_sync_work);
+
+/* A fake signal sent to a blocking user task; see klive_nudge_user(). */
+struct klive_nudge {
+	struct callback_head cb;
+	struct task_struct *task;
+	struct list_head node;		/* empty once the transition dropped it */
+};
+
+static LIST_HEAD(klive_nudges);
+static DEFINE_SPINLOCK(klive_nudge_lock);
+static atomic_t klive_nudges_alive = ATOMIC_INIT(0);
+
+static struct tracepoint *klive_tp_sys_exit, *klive_tp_fork;
+
+/* The ftrace handler's view of current: 1 if it runs patched code. */
+int notrace klive_current_patched(int fallback)
+{
+	u8 *states = READ_ONCE(klive_states);
+
+	if (is_idle_task(current))
+		return this_cpu_read(klive_idle_state) & KLIVE_PATCHED;
+	if (unlikely(!states))
+		return fallback;
+	return READ_ONCE(states[current->pid]) & KLIVE_PATCHED;
+}
+
+/* Set @t's state to the target; keeps a pending nudge's mark. */
+static void klive_set_task(u8 *states, struct task_struct *t, u8 target)
+{
+	u8 *s = &states[t->pid];
+
+	WRITE_ONCE(*s, (READ_ONCE(*s) & KLIVE_NUDGED) | target);
+}
+
+static bool klive_task_switched(struct task_struct *t)
+{
+	return (READ_ONCE(klive_states[t->pid]) & KLIVE_PATCHED) == klive_target;
+}
 
 /* Is @addr inside an old or a new function of the patch? */
 static bool klive_addr_affected(struct klive_patch_state *kp,
@@ -49,79 +128,459 @@ static bool klive_addr_affected(struct klive_patch_state *kp,
 	return false;
 }
 
-static void klive_blocked(struct klive_switch *sw, struct task_struct *t,
-			  unsigned long where, int err)
-{
-	sw->pid = task_pid_nr(t);
-	strscpy(sw->comm, t->comm, sizeof(sw->comm));
-	sw->where = where;
-	sw->err = err;
-}
-
 /*
- * False if @t may be executing an affected function or its stack cannot be
- * walked reliably. Tasks on a CPU are the stopper threads only.
+ * Runs through task_call_func(): @t cannot start or stop running, so if it
+ * is not on a CPU its stack stays as read until the state is written.
  */
-static bool klive_task_clear(struct klive_switch *sw, struct task_struct *t)
+static int klive_check_fn(struct task_struct *t, void *arg)
 {
+	struct klive_check *c = arg;
+	unsigned long *stack = this_cpu_ptr(klive_stack);
+	u8 target = READ_ONCE(klive_target);
 	int i, n;
 
-	if (READ_ONCE(t->on_cpu))
-		return true;
-	n = klive_stack_reliable(t, klive_stack, KLIVE_STACK_MAX);
+	c->where = 0;
+	if (t != current && READ_ONCE(t->on_cpu))
+		return -EBUSY;
+	n = klive_stack_reliable(t, stack, KLIVE_STACK_MAX);
 	if (n < 0) {
-		klive_blocked(sw, t, 0, n);
-		return false;
+		/* a reaped task whose stack is gone never runs again */
+		if (t->exit_state && !refcount_read(&t->stack_refcount))
+			goto switch_it;
+		return -EINVAL;
 	}
 	for (i = 0; i < n; i++) {
-		if (klive_addr_affected(sw->kp, klive_stack[i])) {
-			klive_blocked(sw, t, klive_stack[i], 0);
-			return false;
+		if (klive_addr_affected(c->kp, stack[i])) {
+			c->where = stack[i];
+			return -EADDRINUSE;
 		}
 	}
-	return true;
-}
-
-/* Runs with every CPU stopped: no task can move while stacks are read. */
-static int klive_switch_fn(void *data)
-{
-	struct klive_switch *sw = data;
-	struct task_struct *g, *t;
-	int cpu;
-
-	rcu_read_lock();
-	for_each_process_thread(g, t) {
-		if (!klive_task_clear(sw, t)) {
-			rcu_read_unlock();
-			return 0;
-		}
-	}
-	rcu_read_unlock();
-	for_each_online_cpu(cpu) {
-		if (!klive_task_clear(sw, klive_idle_task(cpu)))
-			return 0;
-	}
-	WRITE_ONCE(sw->kp->redirect, sw->redirect);
-	sw->done = true;
+switch_it:
+	if (c->cpu >= 0)
+		per_cpu(klive_idle_state, c->cpu) = target;
+	else
+		klive_set_task(klive_states, t, target);
 	return 0;
 }
 
-/*
- * Try once to set the patch's redirect flag to @redirect. Returns true when
- * switched; otherwise logs the blocking task if @verbose.
- */
-bool klive_try_switch(struct klive_patch_state *kp, int redirect, bool verbose)
+/* Queued on a CPU so that its idle task is off the CPU while checked. */
+static void klive_idle_fn(struct work_struct *work)
 {
-	struct klive_switch sw = { .kp = kp, .redirect = redirect };
+	int cpu = raw_smp_processor_id();
+	struct klive_check *c = per_cpu_ptr(&klive_idle_check, cpu);
+	struct klive_patch_state *kp = READ_ONCE(klive_tr);
 
-	stop_machine(klive_switch_fn, &sw, NULL);
-	if (sw.done || !verbose)
-		return sw.done;
-	if (sw.where)
-		pr_info("%s: transition waits for task %d (%s) in %pS\n",
-			kp->name, sw.pid, sw.comm, (void *)sw.where);
+	if (!kp)
+		return;
+	c->kp = kp;
+	c->cpu = cpu;
+	c->ret = klive_task_call(klive_idle_task(cpu), klive_check_fn, c);
+}
+
+static void klive_sync_fn(struct work_struct *work)
+{
+}
+
+/*
+ * Wait until every online CPU has scheduled: ftrace handlers run with
+ * preemption disabled, so none still uses what was read before.
+ */
+static void klive_sync_cpus(void)
+{
+	int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu)
+		queue_work_on(cpu, system_highpri_wq,
+			      per_cpu_ptr(&klive_sync_work, cpu));
+	for_each_online_cpu(cpu)
+		flush_work(per_cpu_ptr(&klive_sync_work, cpu));
+	cpus_read_unlock();
+}
+
+/* Syscall exit: nothing of the kernel is on current's stack. */
+static void notrace klive_sys_exit_probe(void *data, struct pt_regs *regs,
+					 long ret)
+{
+	u8 *states;
+
+	preempt_disable_notrace();
+	states = READ_ONCE(klive_states);
+	if (states)
+		klive_set_task(states, current, READ_ONCE(klive_target));
+	preempt_enable_notrace();
+}
+
+/* A child starts in its parent's state; its stack is empty anyway. */
+static void notrace klive_fork_probe(void *data, struct task_struct *parent,
+				     struct task_struct *child)
+{
+	u8 *states;
+	u8 s;
+
+	preempt_disable_notrace();
+	states = READ_ONCE(klive_states);
+	if (states) {
+		if (is_idle_task(parent))
+			s = this_cpu_read(klive_idle_state);
+		else
+			s = READ_ONCE(states[parent->pid]);
+		WRITE_ONCE(states[child->pid], s & KLIVE_PATCHED);
+	}
+	preempt_enable_notrace();
+}
+
+static void klive_find_tp(struct tracepoint *tp, void *unused)
+{
+	if (!strcmp(tp->name, "sys_exit"))
+		klive_tp_sys_exit = tp;
+	else if (!strcmp(tp->name, "sched_process_fork"))
+		klive_tp_fork = tp;
+}
+
+static int klive_probes_register(const char *name)
+{
+	int ret;
+
+	if (!klive_tp_fork)
+		for_each_kernel_tracepoint(klive_find_tp, NULL);
+	if (!klive_tp_fork) {
+		pr_err("%s: tracepoint sched_process_fork not found\n", name);
+		return -ENOENT;
+	}
+	ret = tracepoint_probe_register(klive_tp_fork, klive_fork_probe, NULL);
+	if (ret) {
+		pr_err("%s: cannot attach to sched_process_fork (%d)\n", name,
+		       ret);
+		return ret;
+	}
+	/* optional: without it, tasks in syscalls wait for the sweep */
+	if (klive_tp_sys_exit &&
+	    tracepoint_probe_register(klive_tp_sys_exit, klive_sys_exit_probe,
+				      NULL))
+		pr_warn("%s: cannot attach to sys_exit\n", name);
+	return 0;
+}
+
+static void klive_probes_unregister(void)
+{
+	if (klive_tp_sys_exit)
+		tracepoint_probe_unregister(klive_tp_sys_exit,
+					    klive_sys_exit_probe, NULL);
+	tracepoint_probe_unregister(klive_tp_fork, klive_fork_probe, NULL);
+	tracepoint_synchronize_unregister();
+}
+
+static void klive_nudge_free(struct klive_nudge *n)
+{
+	put_task_struct(n->task);
+	kfree(n);
+	if (atomic_dec_and_test(&klive_nudges_alive))
+		wake_up_var(&klive_nudges_alive);
+}
+
+/* Runs in the nudged task on its way back to user space. */
+static void klive_nudge_fn(struct callback_head *cb)
+{
+	struct klive_nudge *n = container_of(cb, struct klive_nudge, cb);
+	u8 *states;
+
+	spin_lock(&klive_nudge_lock);
+	if (!list_empty(&n->node)) {
+		list_del_init(&n->node);
+		states = klive_states;
+		WRITE_ONCE(states[current->pid], READ_ONCE(klive_target));
+	}
+	spin_unlock(&klive_nudge_lock);
+	klive_nudge_free(n);
+}
+
+/*
+ * Make a blocking user task return towards user space as for a signal,
+ * without delivering one; it switches itself there.
+ */
+static void klive_nudge_user(struct task_struct *t)
+{
+	struct klive_nudge *n;
+
+	if (READ_ONCE(klive_states[t->pid]) & KLIVE_NUDGED)
+		return;
+	n = kzalloc(sizeof(*n), GFP_ATOMIC);
+	if (!n)
+		return;
+	n->task = get_task_struct(t);
+	init_task_work(&n->cb, klive_nudge_fn);
+	atomic_inc(&klive_nudges_alive);
+	spin_lock(&klive_nudge_lock);
+	list_add(&n->node, &klive_nudges);
+	if (task_work_add(t, &n->cb, TWA_SIGNAL)) {
+		/* exiting: it will leave by itself */
+		list_del(&n->node);
+		spin_unlock(&klive_nudge_lock);
+		klive_nudge_free(n);
+		return;
+	}
+	WRITE_ONCE(klive_states[t->pid],
+		   READ_ONCE(klive_states[t->pid]) | KLIVE_NUDGED);
+	spin_unlock(&klive_nudge_lock);
+}
+
+/* Take back the nudges that did not run; the others free themselves. */
+static void klive_nudges_cancel(void)
+{
+	struct klive_nudge *n, *tmp;
+
+	spin_lock(&klive_nudge_lock);
+	list_for_each_entry_safe(n, tmp, &klive_nudges, node) {
+		list_del_init(&n->node);
+		if (klive_task_work_cancel(n->task, &n->cb))
+			klive_nudge_free(n);
+	}
+	spin_unlock(&klive_nudge_lock);
+}
+
+/* Append one line to the patch's "blocking" report. */
+static void klive_report(struct klive_patch_state *kp, struct task_struct *t,
+			 struct klive_check *c)
+{
+	size_t len = kp->blocking_len;
+	char *buf = kp->blocking;
+
+	if (!buf || len >= PAGE_SIZE - 1)
+		return;
+	len += scnprintf(buf + len, PAGE_SIZE - len, "%d %s ",
+			 task_pid_nr(t), t->comm);
+	if (c->ret == -EADDRINUSE)
+		len += scnprintf(buf + len, PAGE_SIZE - len, "%pS\n",
+				 (void *)c->where);
+	else if (c->ret == -EBUSY)
+		len += scnprintf(buf + len, PAGE_SIZE - len, "running\n");
 	else
-		pr_info("%s: transition waits for task %d (%s): stack not reliable (%d)\n",
-			kp->name, sw.pid, sw.comm, sw.err);
+		len += scnprintf(buf + len, PAGE_SIZE - len,
+				 "unreliable stack\n");
+	kp->blocking_len = len;
+}
+
+/* Log the blocking report once the grace period ends, then rate-limited. */
+static void klive_log_blocking(struct klive_patch_state *kp)
+{
+	char *line, *next;
+
+	if (klive_reported &&
+	    time_before(jiffies, klive_last_report + KLIVE_REPORT_EVERY))
+		return;
+	klive_reported = true;
+	klive_last_report = jiffies;
+	pr_info("%s: transition to %s blocked by:\n", kp->name,
+		klive_target ? "patched" : "unpatched");
+	for (line = kp->blocking; line && *line; line = next) {
+		next = strchrnul(line, '\n');
+		pr_info("%s:   %.*s\n", kp->name, (int)(next - line), line);
+		if (*next)
+			next++;
+	}
+}
+
+/* Every task ends in the target state: back to the handler's fast path. */
+static void klive_finish(struct klive_patch_state *kp)
+{
+	u8 *states = klive_states;
+	int cpu;
+
+	WRITE_ONCE(kp->redirect, klive_target);
+	/* pairs with smp_rmb() in the handler: redirect before per_task */
+	smp_wmb();
+	WRITE_ONCE(kp->per_task, false);
+	klive_probes_unregister();
+	klive_sync_cpus();
+	for_each_possible_cpu(cpu)
+		cancel_work_sync(per_cpu_ptr(&klive_idle_work, cpu));
+	klive_nudges_cancel();
+	spin_lock(&klive_nudge_lock);
+	WRITE_ONCE(klive_states, NULL);
+	spin_unlock(&klive_nudge_lock);
+	vfree(states);
+	WRITE_ONCE(klive_tr, NULL);
+	WRITE_ONCE(kp->transition, false);
+	kp->blocking_len = 0;
+	if (kp->blocking)
+		kp->blocking[0] = '\0';
+	pr_info("%s: transition to %s finished in %u ms\n", kp->name,
+		klive_target ? "patched" : "unpatched",
+		jiffies_to_msecs(jiffies - klive_tr_start));
+}
+
+/* The patch in transition, if any. */
+struct klive_patch_state *klive_transition_patch(void)
+{
+	return klive_tr;
+}
+
+/* Start moving every task of @kp to @target; klive_mutex held. */
+int klive_transition_start(struct klive_patch_state *kp, int target)
+{
+	u8 *states;
+	int cpu, ret;
+
+	if (klive_tr)
+		return -EBUSY;
+	if (!kp->blocking) {
+		kp->blocking = kzalloc(PAGE_SIZE, GFP_KERNEL);
+		if (!kp->blocking)
+			return -ENOMEM;
+	}
+	states = vmalloc(PID_MAX_LIMIT);
+	if (!states)
+		return -ENOMEM;
+	memset(states, !target, PID_MAX_LIMIT);
+	for_each_possible_cpu(cpu)
+		per_cpu(klive_idle_state, cpu) = !target;
+	klive_target = target;
+	klive_tr = kp;
+	klive_tr_start = jiffies;
+	klive_sweeps = 0;
+	klive_reported = false;
+	kp->blocking_len = 0;
+	kp->blocking[0] = '\0';
+	WRITE_ONCE(klive_states, states);
+	/*
+	 * Pairs with smp_rmb() in the handler: the array is filled before the
+	 * handler looks at it. A handler still on the fast path returns the
+	 * same answer (redirect == every task's initial state), and a task is
+	 * switched only while not in a handler, so no sync is needed here.
+	 */
+	smp_wmb();
+	WRITE_ONCE(kp->transition, true);
+	WRITE_ONCE(kp->per_task, true);
+	ret = klive_probes_register(kp->name);
+	if (ret) {
+		WRITE_ONCE(kp->per_task, false);
+		klive_sync_cpus();
+		WRITE_ONCE(klive_states, NULL);
+		vfree(states);
+		klive_tr = NULL;
+		WRITE_ONCE(kp->transition, false);
+		return ret;
+	}
+	pr_info("%s: starting transition to %s\n", kp->name,
+		target ? "patched" : "unpatched");
+	return 0;
+}
+
+/* Flip the goal; switched tasks go back under the same rule. */
+void klive_transition_reverse(struct klive_patch_state *kp)
+{
+	WRITE_ONCE(klive_target, !klive_target);
+	klive_tr_start = jiffies;
+	klive_sweeps = 0;
+	klive_reported = false;
+	pr_info("%s: transition reversed, now to %s\n", kp->name,
+		klive_target ? "patched" : "unpatched");
+}
+
+/* Declare every task switched; the caller taints and pins. */
+void klive_transition_force(struct klive_patch_state *kp)
+{
+	int cpu;
+
+	memset(klive_states, klive_target, PID_MAX_LIMIT);
+	for_each_possible_cpu(cpu)
+		per_cpu(klive_idle_state, cpu) = klive_target;
+	klive_finish(kp);
+}
+
+/* Idle tasks: checked by a work item on their CPU, or switched if offline. */
+static unsigned int klive_sweep_idle(struct klive_patch_state *kp)
+{
+	unsigned int left = 0;
+	int cpu;
+
+	cpus_read_lock();
+	for_each_possible_cpu(cpu) {
+		if (per_cpu(klive_idle_state, cpu) == klive_target)
+			continue;
+		if (!cpu_online(cpu))
+			per_cpu(klive_idle_state, cpu) = klive_target;
+		else
+			queue_work_on(cpu, system_highpri_wq,
+				      per_cpu_ptr(&klive_idle_work, cpu));
+	}
+	for_each_online_cpu(cpu) {
+		struct klive_check *c = per_cpu_ptr(&klive_idle_check, cpu);
+
+		flush_work(per_cpu_ptr(&klive_idle_work, cpu));
+		if (per_cpu(klive_idle_state, cpu) != klive_target) {
+			left++;
+			klive_report(kp, klive_idle_task(cpu), c);
+		}
+	}
+	cpus_read_unlock();
+	return left;
+}
+
+/*
+ * One pass over every task not yet switched; klive_mutex held. Returns
+ * true when the transition has finished.
+ */
+bool klive_transition_sweep(struct klive_patch_state *kp)
+{
+	struct klive_check c = { .kp = kp, .cpu = -1 };
+	struct task_struct *g, *t;
+	unsigned int left = 0;
+	bool nudge, wake;
+
+	nudge = time_after_eq(jiffies, klive_tr_start +
+			      msecs_to_jiffies(nudge_after_ms));
+	wake = nudge && klive_sweeps++ % KLIVE_WAKE_EVERY == 0;
+	kp->blocking_len = 0;
+	kp->blocking[0] = '\0';
+
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		if (klive_task_switched(t))
+			continue;
+		c.ret = klive_task_call(t, klive_check_fn, &c);
+		if (!c.ret)
+			continue;
+		left++;
+		klive_report(kp, t, &c);
+		if (!nudge)
+			continue;
+		/* a running user task is kicked too: it may never sleep */
+		if (!(t->flags & PF_KTHREAD))
+			klive_nudge_user(t);
+		else if (wake && c.ret != -EBUSY)
+			klive_wake_up_state(t, TASK_INTERRUPTIBLE);
+	}
+	rcu_read_unlock();
+	left += klive_sweep_idle(kp);
+
+	if (!left) {
+		klive_finish(kp);
+		return true;
+	}
+	if (nudge)
+		klive_log_blocking(kp);
 	return false;
+}
+
+unsigned long klive_sweep_delay(void)
+{
+	return KLIVE_SWEEP_DELAY;
+}
+
+void klive_transition_init(void)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		INIT_WORK(per_cpu_ptr(&klive_idle_work, cpu), klive_idle_fn);
+		INIT_WORK(per_cpu_ptr(&klive_sync_work, cpu), klive_sync_fn);
+	}
+}
+
+/* Nudge callbacks are klive.ko code: wait for the last one. */
+void klive_transition_exit(void)
+{
+	wait_var_event(&klive_nudges_alive, !atomic_read(&klive_nudges_alive));
 }
