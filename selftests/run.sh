@@ -36,8 +36,19 @@ for kid in $kernels; do
 		fail=$((fail + 1))
 		continue
 	fi
+	echo "=== $kid: patchgen refusals on real objects"
+	bash selftests/vm/refusals.sh "$kid" 2>&1 | tee "build/$kid/refusals.log" | grep '^\(not \)\{0,1\}ok ' | sed "s/^/$kid: /"
+	p=$(grep -c '^ok ' "build/$kid/refusals.log")
+	f=$(grep -c '^not ok ' "build/$kid/refusals.log")
+	planned=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "build/$kid/refusals.log")
+	if [ -z "$planned" ] || [ $((p + f)) != "$planned" ]; then
+		echo "not ok - $kid: refusals.sh did not finish its plan"
+		f=$((f + 1))
+	fi
+	pass=$((pass + p)) fail=$((fail + f))
 	echo "=== $kid: VM tests"
-	bash selftests/vm/run-vm.sh "$kid" "build/$kid/initramfs.cpio.gz" "build/$kid/console.log" >/dev/null
+	KLIVE_VM_TIMEOUT=${KLIVE_VM_TIMEOUT:-900} bash selftests/vm/run-vm.sh "$kid" \
+		"build/$kid/initramfs.cpio.gz" "build/$kid/console.log" >/dev/null
 	bash selftests/vm/tap-count.sh "$kid" "build/$kid/console.log" | tee "build/$kid/result.log"
 	add_counts "build/$kid/result.log" "$kid"
 	echo "=== $kid: $(($(date +%s) - t0)) s"

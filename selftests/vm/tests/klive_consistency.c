@@ -1,0 +1,687 @@
+// SPDX-License-Identifier: GPL-2.0
+/* klive_consistency.c - in-VM tests of the per-task consistency model of a transition. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+/* Everything the host put into the initramfs lives here. */
+#define DIR "/klive/"
+#define LP "/sys/kernel/livepatch/"
+#define BLOCK "/proc/klive_block/"
+#define MIX "/proc/klive_mix"
+/* klive's grace period before it nudges blocking tasks, as we load it. */
+#define NUDGE_MS 1000
+#define TAINT_LIVEPATCH (1UL << 15)
+#define MAX_KIDS 8
+
+static int run(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
+}
+
+/* Content of a small file into buf, "" when it cannot be read. */
+static char *read_into(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, size - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Content of a small file; the buffer is reused by the next call. */
+static const char *slurp(const char *path)
+{
+	static char buf[8192];
+
+	return read_into(path, buf, sizeof(buf));
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+	int ok;
+
+	if (!f)
+		return -errno;
+	ok = fputs(s, f) >= 0;
+	ok &= fclose(f) == 0;
+	return ok ? 0 : -EIO;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static const char *lp_file(const char *patch, const char *file)
+{
+	static char path[256];
+
+	snprintf(path, sizeof(path), LP "%s/%s", patch, file);
+	return path;
+}
+
+static int module_loaded(const char *mod)
+{
+	return run("grep -q '^%s ' /proc/modules", mod) == 0;
+}
+
+/* Wait up to ms for the patch's transition to end; 0 when it did. */
+static int wait_settled(const char *patch, int ms)
+{
+	long end = now_ms() + ms;
+
+	do {
+		if (!strcmp(slurp(lp_file(patch, "transition")), "0\n"))
+			return 0;
+		usleep(50000);
+	} while (now_ms() < end);
+	return -1;
+}
+
+/* Wait up to ms for the patch's directory to go (unpatching finished). */
+static int wait_gone(const char *patch, int ms)
+{
+	long end = now_ms() + ms;
+
+	do {
+		if (!exists(lp_file(patch, "")))
+			return 0;
+		usleep(50000);
+	} while (now_ms() < end);
+	return -1;
+}
+
+/* 0 when the patch's transition reads 1 for the whole of the next ms. */
+static int stays_in_transition(const char *patch, int ms)
+{
+	long end = now_ms() + ms;
+
+	do {
+		if (strcmp(slurp(lp_file(patch, "transition")), "1\n"))
+			return -1;
+		usleep(100000);
+	} while (now_ms() < end);
+	return 0;
+}
+
+/* The grace period of the loaded klive (its default if it has no such parameter). */
+static int nudge_ms(void)
+{
+	const char *s = slurp("/sys/module/klive/parameters/nudge_after_ms");
+
+	return *s ? atoi(s) : 2000;
+}
+
+/* Version of klive_block's code the calling task runs: "v1\n" or "v2\n". */
+static const char *version(void)
+{
+	static char buf[16];
+
+	return read_into(BLOCK "version", buf, sizeof(buf));
+}
+
+/* Number after "key=" in klive_block's ctl, or -1. */
+static int ctl_value(const char *key)
+{
+	const char *s = strstr(slurp(BLOCK "ctl"), key);
+
+	return s ? atoi(s + strlen(key)) : -1;
+}
+
+/* Wait up to 10 s for at least n tasks held in block_version(). */
+static int wait_sleepers(int n)
+{
+	long end = now_ms() + 10000;
+
+	do {
+		if (ctl_value("sleepers=") >= n)
+			return 0;
+		usleep(20000);
+	} while (now_ms() < end);
+	return -1;
+}
+
+static int release_holders(void)
+{
+	return write_str(BLOCK "ctl", "release");
+}
+
+/*
+ * Does the patch's blocking list have a line for task pid (any pid when
+ * pid < 0) whose text contains what?
+ */
+static int blocking_has(const char *patch, int pid, const char *what)
+{
+	char buf[8192], *line, *save = NULL;
+
+	read_into(lp_file(patch, "blocking"), buf, sizeof(buf));
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (pid >= 0 && atoi(line) != pid)
+			continue;
+		if (strstr(line, what))
+			return 1;
+	}
+	return 0;
+}
+
+/* Read up to size-1 bytes from fd within ms; "" on timeout. */
+static char *read_pipe(int fd, char *buf, size_t size, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	ssize_t n = 0;
+
+	if (poll(&p, 1, ms) == 1)
+		n = read(fd, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/*
+ * Undo whatever an earlier (failed or killed) test left: release held tasks,
+ * unpatch and unload our patches. A forced patch stays, by design.
+ */
+static void reset(void)
+{
+	static const char * const patches[] = { "block_fix", "mix_fix" };
+	unsigned int i;
+
+	if (exists(BLOCK "ctl"))
+		release_holders();
+	for (i = 0; i < sizeof(patches) / sizeof(patches[0]); i++) {
+		if (exists(lp_file(patches[i], "enabled"))) {
+			write_str(lp_file(patches[i], "enabled"), "0");
+			wait_gone(patches[i], 10000);
+		}
+		if (module_loaded(patches[i]))
+			run("rmmod %s 2>/dev/null", patches[i]);
+	}
+}
+
+FIXTURE(cons) {
+	pid_t kids[MAX_KIDS];
+	int nkids;
+};
+
+/* klive_basic unloads klive at its end: load it again, and the targets. */
+FIXTURE_SETUP(cons)
+{
+	if (!module_loaded("klive"))
+		ASSERT_EQ(0, run("insmod " DIR "klive.ko nudge_after_ms=%d", NUDGE_MS));
+	if (!module_loaded("klive_block"))
+		ASSERT_EQ(0, run("insmod " DIR "klive_block.ko"));
+	if (!module_loaded("klive_mix"))
+		ASSERT_EQ(0, run("insmod " DIR "klive_mix.ko"));
+	reset();
+	ASSERT_EQ(0, strcmp(version(), "v1\n"));
+}
+
+FIXTURE_TEARDOWN(cons)
+{
+	int i;
+
+	for (i = 0; i < self->nkids; i++)
+		kill(self->kids[i], SIGKILL);
+	if (exists(BLOCK "ctl"))
+		release_holders();
+	for (i = 0; i < self->nkids; i++)
+		waitpid(self->kids[i], NULL, 0);
+	reset();
+}
+
+static pid_t add_kid(FIXTURE_DATA(cons) *self, pid_t pid)
+{
+	if (pid > 0 && self->nkids < MAX_KIDS)
+		self->kids[self->nkids++] = pid;
+	return pid;
+}
+
+/*
+ * Fork a holder: it reads /proc/klive_block/wait (held in block_version()
+ * until released), then /proc/klive_block/version, and writes both
+ * versions, "FIRST SECOND", to the pipe *rfd.
+ */
+static pid_t start_holder(FIXTURE_DATA(cons) *self, int *rfd)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char out[64], first[16];
+
+		close(fds[0]);
+		read_into(BLOCK "wait", first, sizeof(first));
+		first[strcspn(first, "\n")] = '\0';
+		snprintf(out, sizeof(out), "%s %s", first, version());
+		if (write(fds[1], out, strlen(out)) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(fds[1]);
+	*rfd = fds[0];
+	return add_kid(self, pid);
+}
+
+/* The version a freshly forked child of the calling task runs first. */
+static const char *child_version(char *buf, size_t size)
+{
+	int fds[2];
+	pid_t pid;
+
+	buf[0] = '\0';
+	if (pipe(fds))
+		return buf;
+	pid = fork();
+	if (pid == 0) {
+		const char *v = version();
+
+		_exit(write(fds[1], v, strlen(v)) < 0);
+	}
+	close(fds[1]);
+	if (pid > 0) {
+		read_pipe(fds[0], buf, size, 5000);
+		waitpid(pid, NULL, 0);
+	}
+	close(fds[0]);
+	return buf;
+}
+
+/*
+ * A user task sleeping (killable) in the patched function holds the
+ * transition, also past the nudge, and is named in "blocking"; the task
+ * reading meanwhile already runs the new code; once released the held read
+ * ends in the old code and the holder's next read runs the new code.
+ */
+TEST_F_TIMEOUT(cons, blocking_user_task, 90)
+{
+	char res[64];
+	int fd;
+	pid_t pid;
+
+	pid = start_holder(self, &fd);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, wait_sleepers(1));
+
+	ASSERT_EQ(0, run("insmod " DIR "block_fix.ko"));
+	EXPECT_EQ(0, strcmp(slurp(lp_file("block_fix", "enabled")), "1\n"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", nudge_ms() + 1500));
+	EXPECT_TRUE(blocking_has("block_fix", pid, "block_version"))
+		TH_LOG("blocking: '%s'", slurp(lp_file("block_fix", "blocking")));
+	EXPECT_FALSE(blocking_has("block_fix", getpid(), ""));
+	EXPECT_EQ(0, strcmp(version(), "v2\n"));
+	EXPECT_EQ(1, ctl_value("sleepers="));
+
+	ASSERT_EQ(0, release_holders());
+	read_pipe(fd, res, sizeof(res), 10000);
+	close(fd);
+	EXPECT_EQ(0, strcmp(res, "v1 v2\n")) TH_LOG("holder read '%s'", res);
+	ASSERT_EQ(0, wait_settled("block_fix", 10000));
+	EXPECT_EQ(0, strcmp(slurp(lp_file("block_fix", "blocking")), ""));
+	EXPECT_EQ(0, strcmp(version(), "v2\n"));
+
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	EXPECT_EQ(0, strcmp(version(), "v1\n"));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/* Wait up to 10 s for ctl to show klive_blockd held in block_version(). */
+static int wait_kthread_held(void)
+{
+	long end = now_ms() + 10000;
+
+	do {
+		if (strstr(slurp(BLOCK "ctl"), "kthread=asleep") &&
+		    ctl_value("sleepers=") >= 1)
+			return 0;
+		usleep(20000);
+	} while (now_ms() < end);
+	return -1;
+}
+
+static int wait_kthread_idle(void)
+{
+	long end = now_ms() + 10000;
+
+	do {
+		if (strstr(slurp(BLOCK "ctl"), "kthread=idle"))
+			return 0;
+		usleep(20000);
+	} while (now_ms() < end);
+	return -1;
+}
+
+/* A kernel thread held in the patched function holds the transition too. */
+TEST_F_TIMEOUT(cons, blocking_kthread, 90)
+{
+	ASSERT_EQ(0, write_str(BLOCK "ctl", "kthread"));
+	ASSERT_EQ(0, wait_kthread_held());
+
+	ASSERT_EQ(0, run("insmod " DIR "block_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", nudge_ms() + 1000));
+	EXPECT_TRUE(blocking_has("block_fix", -1, "klive_blockd"))
+		TH_LOG("blocking: '%s'", slurp(lp_file("block_fix", "blocking")));
+	EXPECT_TRUE(blocking_has("block_fix", -1, "block_version"));
+
+	ASSERT_EQ(0, release_holders());
+	ASSERT_EQ(0, wait_kthread_idle());
+	/* It finished the hold in the code it started it in. */
+	EXPECT_NE(NULL, strstr(slurp(BLOCK "ctl"), "last=v1"));
+	ASSERT_EQ(0, wait_settled("block_fix", 10000));
+
+	/* Switched now: its next hold runs the new code. */
+	ASSERT_EQ(0, write_str(BLOCK "ctl", "kthread"));
+	ASSERT_EQ(0, wait_kthread_held());
+	ASSERT_EQ(0, release_holders());
+	ASSERT_EQ(0, wait_kthread_idle());
+	EXPECT_NE(NULL, strstr(slurp(BLOCK "ctl"), "last=v2"));
+
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/*
+ * A child forked during a transition starts in its parent's state. The
+ * test task has switched already (it made syscalls since the transition
+ * began), so while patching parent and child run v2; while a reversed
+ * transition is held by a task in the new code, both run v1.
+ */
+TEST_F_TIMEOUT(cons, fork_inherits_state, 90)
+{
+	char parent[16], child[16], res[64];
+	int fd_old, fd_new;
+
+	ASSERT_LT(0, start_holder(self, &fd_old));
+	ASSERT_EQ(0, wait_sleepers(1));
+	ASSERT_EQ(0, run("insmod " DIR "block_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", 500));
+
+	snprintf(parent, sizeof(parent), "%s", version());
+	child_version(child, sizeof(child));
+	EXPECT_EQ(0, strcmp(parent, "v2\n"));
+	EXPECT_EQ(0, strcmp(child, parent)) TH_LOG("parent '%s' child '%s'", parent, child);
+
+	/* A second holder, forked now, sleeps in the new code. */
+	ASSERT_LT(0, start_holder(self, &fd_new));
+	ASSERT_EQ(0, wait_sleepers(2));
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", 500));
+	snprintf(parent, sizeof(parent), "%s", version());
+	child_version(child, sizeof(child));
+	EXPECT_EQ(0, strcmp(parent, "v1\n"));
+	EXPECT_EQ(0, strcmp(child, parent)) TH_LOG("parent '%s' child '%s'", parent, child);
+
+	ASSERT_EQ(0, release_holders());
+	EXPECT_EQ(0, strcmp(read_pipe(fd_old, res, sizeof(res), 10000), "v1 v1\n"))
+		TH_LOG("first holder read '%s'", res);
+	EXPECT_EQ(0, strcmp(read_pipe(fd_new, res, sizeof(res), 10000), "v2 v1\n"))
+		TH_LOG("second holder read '%s'", res);
+	close(fd_old);
+	close(fd_new);
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/* A pinned user task spinning without syscalls must not hold a transition. */
+TEST_F_TIMEOUT(cons, cpu_bound_task_switches, 90)
+{
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	long start;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		volatile unsigned long n = 0;
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(ncpu - 1, &set);
+		sched_setaffinity(0, sizeof(set), &set);
+		for (;;)
+			n++;
+	}
+	ASSERT_LT(0, add_kid(self, pid));
+	usleep(300000);
+
+	start = now_ms();
+	ASSERT_EQ(0, run("insmod " DIR "block_fix.ko"));
+	ASSERT_EQ(0, wait_settled("block_fix", 20000));
+	TH_LOG("patched in %ld ms with a spinning task", now_ms() - start);
+	/* The nudge must not have killed or stopped it. */
+	EXPECT_EQ(0, waitpid(pid, NULL, WNOHANG));
+
+	start = now_ms();
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("block_fix", 20000));
+	TH_LOG("unpatched in %ld ms with a spinning task", now_ms() - start);
+	EXPECT_EQ(0, waitpid(pid, NULL, WNOHANG));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/* Disabling a held transition reverses it: afterwards only v1 runs. */
+TEST_F_TIMEOUT(cons, reverse_held_transition, 90)
+{
+	char res[64], child[16];
+	int fd;
+
+	ASSERT_LT(0, start_holder(self, &fd));
+	ASSERT_EQ(0, wait_sleepers(1));
+	ASSERT_EQ(0, run("insmod " DIR "block_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", 500));
+
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	EXPECT_EQ(0, strcmp(slurp(lp_file("block_fix", "enabled")), "0\n"));
+	ASSERT_EQ(0, release_holders());
+	EXPECT_EQ(0, strcmp(read_pipe(fd, res, sizeof(res), 10000), "v1 v1\n"))
+		TH_LOG("holder read '%s'", res);
+	close(fd);
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	EXPECT_EQ(0, strcmp(version(), "v1\n"));
+	EXPECT_EQ(0, strcmp(child_version(child, sizeof(child)), "v1\n"));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/* No second patch may start while another one is in transition. */
+TEST_F_TIMEOUT(cons, second_patch_refused_in_transition, 90)
+{
+	char res[64];
+	int fd;
+
+	ASSERT_LT(0, start_holder(self, &fd));
+	ASSERT_EQ(0, wait_sleepers(1));
+	ASSERT_EQ(0, run("insmod " DIR "block_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", 500));
+
+	EXPECT_NE(0, run("insmod " DIR "mix_fix.ko 2>/dev/null"));
+	EXPECT_FALSE(module_loaded("mix_fix"));
+	EXPECT_FALSE(exists(LP "mix_fix"));
+	EXPECT_EQ(0, run("dmesg | grep -q 'klive: mix_fix: patch block_fix is in transition'"));
+	EXPECT_EQ(0, strcmp(slurp(lp_file("block_fix", "transition")), "1\n"));
+
+	ASSERT_EQ(0, release_holders());
+	read_pipe(fd, res, sizeof(res), 10000);
+	close(fd);
+	ASSERT_EQ(0, wait_settled("block_fix", 10000));
+	/* Settled, the same patch is accepted. */
+	ASSERT_EQ(0, run("insmod " DIR "mix_fix.ko"));
+	ASSERT_EQ(0, wait_settled("mix_fix", 10000));
+	EXPECT_NE(NULL, strstr(slurp(MIX), "v2="));
+
+	ASSERT_EQ(0, write_str(lp_file("mix_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("mix_fix", 10000));
+	ASSERT_EQ(0, run("rmmod mix_fix"));
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/* What the readers of /proc/klive_mix saw, summed over their reads. */
+struct mix_totals {
+	atomic_ulong reads, calls, mismatches, v1, v2, bad_reads;
+};
+
+struct mix_reader {
+	pthread_t thread;
+	int cpu;
+	atomic_bool *stop;
+	struct mix_totals *t;
+};
+
+/* Read /proc/klive_mix on one CPU until told to stop. */
+static void *mix_reader_fn(void *arg)
+{
+	struct mix_reader *r = arg;
+	unsigned int calls, bad, v1, v2;
+	cpu_set_t set;
+	char buf[128];
+
+	CPU_ZERO(&set);
+	CPU_SET(r->cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	while (!atomic_load(r->stop)) {
+		if (sscanf(read_into(MIX, buf, sizeof(buf)),
+			   "calls=%u mismatches=%u v1=%u v2=%u",
+			   &calls, &bad, &v1, &v2) != 4) {
+			atomic_fetch_add(&r->t->bad_reads, 1);
+			continue;
+		}
+		atomic_fetch_add(&r->t->reads, 1);
+		atomic_fetch_add(&r->t->calls, calls);
+		atomic_fetch_add(&r->t->mismatches, bad);
+		atomic_fetch_add(&r->t->v1, v1);
+		atomic_fetch_add(&r->t->v2, v2);
+		/*
+		 * Breathe between reads: under qemu TCG, CPUs calling a function
+		 * back to back while ftrace rewrites its first instruction can
+		 * get stuck on a stale int3 (the kernel's own livepatch too).
+		 */
+		usleep(2000);
+	}
+	return NULL;
+}
+
+/*
+ * Two readers per CPU run encode-pause-decode in a loop while mix_fix is
+ * applied and removed ten times: no task may ever decode with the other
+ * version's decoder, and both versions must have run.
+ */
+TEST_F_TIMEOUT(cons, no_old_new_mix, 300)
+{
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), nr, i, cycle;
+	struct mix_reader readers[8];
+	struct mix_totals t = { 0 };
+	atomic_bool stop = false;
+
+	ASSERT_LT(0, ncpu);
+	nr = ncpu * 2 > 8 ? 8 : ncpu * 2;
+	for (i = 0; i < nr; i++) {
+		readers[i] = (struct mix_reader){ .cpu = i % ncpu, .stop = &stop, .t = &t };
+		ASSERT_EQ(0, pthread_create(&readers[i].thread, NULL,
+					    mix_reader_fn, &readers[i]));
+	}
+	for (cycle = 0; cycle < 10; cycle++) {
+		ASSERT_EQ(0, run("insmod " DIR "mix_fix.ko")) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, wait_settled("mix_fix", 30000)) TH_LOG("cycle %d", cycle);
+		usleep(100000);
+		ASSERT_EQ(0, write_str(lp_file("mix_fix", "enabled"), "0"));
+		ASSERT_EQ(0, wait_gone("mix_fix", 30000)) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, run("rmmod mix_fix")) TH_LOG("cycle %d", cycle);
+		usleep(100000);
+	}
+	atomic_store(&stop, true);
+	for (i = 0; i < nr; i++)
+		pthread_join(readers[i].thread, NULL);
+	TH_LOG("%d readers: %lu reads, %lu calls, %lu mismatches, v1=%lu v2=%lu",
+	       nr, atomic_load(&t.reads), atomic_load(&t.calls),
+	       atomic_load(&t.mismatches), atomic_load(&t.v1), atomic_load(&t.v2));
+	EXPECT_EQ(0, atomic_load(&t.bad_reads));
+	EXPECT_EQ(0, atomic_load(&t.mismatches));
+	EXPECT_LT(0, atomic_load(&t.v1));
+	EXPECT_LT(0, atomic_load(&t.v2));
+	EXPECT_EQ(atomic_load(&t.calls), atomic_load(&t.v1) + atomic_load(&t.v2));
+}
+
+static unsigned long tainted(void)
+{
+	return strtoul(slurp("/proc/sys/kernel/tainted"), NULL, 10);
+}
+
+/*
+ * Last (it leaves block_fix, hence klive, loaded for good): forcing a held
+ * transition ends it at once, taints the kernel, warns, and the forced
+ * module can never be removed, not even once the patch is disabled.
+ */
+TEST_F_TIMEOUT(cons, force_ends_transition, 90)
+{
+	unsigned long before = tainted();
+	char res[64];
+	int fd;
+
+	ASSERT_LT(0, start_holder(self, &fd));
+	ASSERT_EQ(0, wait_sleepers(1));
+	ASSERT_EQ(0, run("insmod " DIR "block_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", 500));
+
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "force"), "1"));
+	EXPECT_EQ(0, strcmp(slurp(lp_file("block_fix", "transition")), "0\n"));
+	EXPECT_TRUE(tainted() & TAINT_LIVEPATCH)
+		TH_LOG("tainted before %lu, after %lu", before, tainted());
+	EXPECT_EQ(0, run("dmesg | grep -i 'klive: block_fix: .*forc' >/dev/null"));
+	EXPECT_EQ(0, strcmp(version(), "v2\n"));
+
+	/* The held task was in the old code; it leaves it, then runs new. */
+	ASSERT_EQ(0, release_holders());
+	EXPECT_EQ(0, strcmp(read_pipe(fd, res, sizeof(res), 10000), "v1 v2\n"))
+		TH_LOG("holder read '%s'", res);
+	close(fd);
+
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	EXPECT_EQ(0, strcmp(version(), "v1\n"));
+	EXPECT_NE(0, run("rmmod block_fix 2>/dev/null"));
+	EXPECT_TRUE(module_loaded("block_fix"));
+}
+
+TEST_HARNESS_MAIN
