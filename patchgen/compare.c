@@ -80,6 +80,17 @@ static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
 	if (!it)
 		it = view_item_at(v, s->idx, ref);
 	if (it) {
+		/*
+		 * Inside read-only data (depth > 0), a pointer into the middle
+		 * of a function is an entry of that function's own switch jump
+		 * table: when its offset moves, that function changed and is
+		 * replaced anyway, so the offset must not mark every user of
+		 * the same .rodata section changed.
+		 */
+		if (depth > 0 && it->kind == IT_FUNC && a != (int64_t)it->sym->value) {
+			sb_printf(sb, "f:%s+inner", it->key);
+			return;
+		}
 		sb_printf(sb, "%c:%s%+lld", it->kind == IT_FUNC ? 'f' : 'd', it->key,
 			  (long long)(a - (int64_t)it->sym->value));
 		if (it->kind == IT_DATA && is_rodata(it->sec) &&

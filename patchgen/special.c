@@ -251,11 +251,20 @@ static void check_unknown(struct builder *b, struct pair *p, const struct sectio
 	for (i = 0; i < s->nrelas; i++) {
 		const struct crange *c = target_code(p, &s->relas[i]);
 
-		if (c) {
+		if (!c)
+			continue;
+		/*
+		 * 6.12 runtime constants: the kernel patches these immediates
+		 * once at boot and the module loader never does, so a copy
+		 * would keep the build-time placeholder.
+		 */
+		if (!strncmp(s->name, "runtime_", 8))
+			refuse(b, p->newpath, xasprintf("function %s uses a runtime constant (section %s), which the module loader does not apply to modules",
+							fn_name(c), s->name));
+		else
 			refuse(b, p->newpath, xasprintf("function %s has entries in section %s which patchgen does not support",
 							fn_name(c), s->name));
-			return;
-		}
+		return;
 	}
 }
 

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/* klive_fixes.c - in-VM tests of the sample vmlinux fixes: old behaviour, patched, unpatched. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+/* Everything the host put into the initramfs lives here. */
+#define KDIR "/klive/"
+#define LP "/sys/kernel/livepatch/"
+
+static int run(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
+}
+
+static int exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+/* Poll until path reads "0\n" or is gone; 0 on success. */
+static int wait_zero_or_gone(const char *path)
+{
+	char buf[16];
+	int i;
+
+	for (i = 0; i < 600; i++) {
+		FILE *f = fopen(path, "r");
+
+		if (!f)
+			return 0;
+		buf[0] = '\0';
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+		if (!strcmp(buf, "0\n"))
+			return 0;
+		usleep(100000);
+	}
+	return -1;
+}
+
+/* Load fix_NAME.ko (loading klive.ko first if needed) and wait for the transition. */
+static int patch(const char *name)
+{
+	char path[256];
+
+	if (!exists("/sys/module/klive") && run("insmod " KDIR "klive.ko"))
+		return -1;
+	if (run("insmod " KDIR "fix_%s.ko", name))
+		return -1;
+	snprintf(path, sizeof(path), LP "fix_%s/transition", name);
+	return wait_zero_or_gone(path);
+}
+
+/* Disable fix_NAME, wait until its directory is gone, unload it. */
+static int unpatch(const char *name)
+{
+	char path[256];
+	int i;
+
+	if (run("echo 0 > " LP "fix_%s/enabled", name))
+		return -1;
+	snprintf(path, sizeof(path), LP "fix_%s", name);
+	for (i = 0; i < 600 && exists(path); i++)
+		usleep(100000);
+	if (exists(path))
+		return -1;
+	return run("rmmod fix_%s", name);
+}
+
+/* Number of kernel log lines containing s. */
+static int dmesg_count(const char *s)
+{
+	char cmd[256];
+	FILE *p;
+	int n = -1;
+
+	snprintf(cmd, sizeof(cmd), "dmesg | grep -cF -- \"%s\"", s);
+	p = popen(cmd, "r");
+	if (p) {
+		if (fscanf(p, "%d", &n) != 1)
+			n = -1;
+		pclose(p);
+	}
+	return n;
+}
+
+/* The raw syscall result: -errno on failure. */
+static long sys_ret(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
+/* A new printk format: the message is checked in the kernel log. */
+TEST(setdomainname_logged)
+{
+	const char *msg = "domain name set to 'klive.test'";
+
+	ASSERT_EQ(0, setdomainname("klive.test", 10));
+	ASSERT_EQ(0, dmesg_count(msg));
+	ASSERT_EQ(0, patch("setdomainname"));
+	EXPECT_EQ(0, setdomainname("klive.test", 10));
+	EXPECT_EQ(1, dmesg_count(msg));
+	ASSERT_EQ(0, unpatch("setdomainname"));
+	EXPECT_EQ(0, setdomainname("klive.test", 10));
+	EXPECT_EQ(1, dmesg_count(msg));
+}
+
+static long do_umask(int m)
+{
+	return sys_ret(syscall(SYS_umask, m));
+}
+
+TEST(umask_bounds)
+{
+	ASSERT_LE(0, do_umask(022));
+	ASSERT_EQ(022, do_umask(01022));
+	ASSERT_EQ(0, patch("umask"));
+	EXPECT_EQ(-EINVAL, do_umask(01022));
+	EXPECT_EQ(022, do_umask(022));
+	ASSERT_EQ(0, unpatch("umask"));
+	EXPECT_EQ(022, do_umask(01022));
+	do_umask(022);
+}
+
+/* d_type that getdents64 reports for the file called name in dir. */
+static int dtype_of(const char *dir, const char *name)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int t = -1;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (!strcmp(e->d_name, name))
+			t = e->d_type;
+	closedir(d);
+	return t;
+}
+
+/*
+ * Why fix_NAME.ko is missing: the host writes the kernel's line of the
+ * fix's "unsupported" file to fix_NAME.unsupported. NULL when it is there.
+ */
+static const char *unsupported(const char *name)
+{
+	static char why[512];
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), KDIR "fix_%s.ko", name);
+	if (exists(path))
+		return NULL;
+	snprintf(why, sizeof(why), "fix_%s.ko was not built", name);
+	snprintf(path, sizeof(path), KDIR "fix_%s.unsupported", name);
+	f = fopen(path, "r");
+	if (f) {
+		if (fgets(why, sizeof(why), f))
+			why[strcspn(why, "\n")] = '\0';
+		fclose(f);
+	}
+	return why;
+}
+
+/* filldir64 writes to user memory with exception-table entries. */
+TEST(readdir_untyped)
+{
+	const char *name = ".klive-untyped-file";
+	const char *why = unsupported("readdir");
+	int fd;
+
+	if (why)
+		SKIP(return, "%s", why);
+	mkdir("/tmp", 0755);
+	fd = open("/tmp/.klive-untyped-file", O_CREAT | O_WRONLY, 0644);
+	ASSERT_LE(0, fd);
+	close(fd);
+	ASSERT_EQ(DT_REG, dtype_of("/tmp", name));
+	ASSERT_EQ(0, patch("readdir"));
+	EXPECT_EQ(DT_UNKNOWN, dtype_of("/tmp", name));
+	EXPECT_EQ(DT_DIR, dtype_of("/", "tmp"));
+	ASSERT_EQ(0, unpatch("readdir"));
+	EXPECT_EQ(DT_REG, dtype_of("/tmp", name));
+	unlink("/tmp/.klive-untyped-file");
+}
+
+/*
+ * drop_caches: .cold part, a new printk format, and the static "stfu"
+ * state: after the patched handler saw "4", the original one stays quiet.
+ */
+TEST(drop_caches_state)
+{
+	const char *old = "drop_caches: 1\n";
+	const char *new = "drop_caches: 1 (pagecache dropped, slab kept)";
+	int n;
+
+	(void)old;
+	ASSERT_EQ(0, run("echo 1 > /proc/sys/vm/drop_caches"));
+	n = dmesg_count("drop_caches: 1");
+	ASSERT_LE(1, n);
+	ASSERT_EQ(0, dmesg_count(new));
+	ASSERT_EQ(0, patch("drop_caches"));
+	EXPECT_EQ(0, run("echo 1 > /proc/sys/vm/drop_caches"));
+	EXPECT_EQ(1, dmesg_count(new));
+	EXPECT_EQ(0, run("echo 4 > /proc/sys/vm/drop_caches"));
+	ASSERT_EQ(0, unpatch("drop_caches"));
+	n = dmesg_count("drop_caches: 1");
+	EXPECT_EQ(0, run("echo 1 > /proc/sys/vm/drop_caches"));
+	EXPECT_EQ(n, dmesg_count("drop_caches: 1"));
+}
+
+static int write_hostname_sysctl(const char *s)
+{
+	return run("printf '%s' > /proc/sys/kernel/hostname 2>/dev/null", s);
+}
+
+/* A header inline used by kernel/sys.o and kernel/utsname_sysctl.o. */
+TEST(hostname_invalid_chars)
+{
+	ASSERT_EQ(0, sethostname("a b", 3));
+	ASSERT_EQ(0, write_hostname_sysctl("c d"));
+	ASSERT_EQ(0, patch("hostname"));
+	EXPECT_EQ(-EINVAL, sys_ret(sethostname("a b", 3)));
+	EXPECT_NE(0, write_hostname_sysctl("c d"));
+	EXPECT_EQ(0, sethostname("klivehost", 9));
+	EXPECT_EQ(0, write_hostname_sysctl("klivehost"));
+	ASSERT_EQ(0, unpatch("hostname"));
+	EXPECT_EQ(0, sethostname("a b", 3));
+	EXPECT_EQ(0, write_hostname_sysctl("c d"));
+	sethostname("klivehost", 9);
+}
+
+/* Number of lines of /proc/version. */
+static int version_lines(void)
+{
+	int c, n = 0;
+	FILE *f = fopen("/proc/version", "r");
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/*
+ * A jump label on init_on_alloc, compiled "off": the second line shows up
+ * only if the module loader applied the __jump_table entry of the patch
+ * (boot log "heap alloc:on") and stays absent when the key is off.
+ */
+TEST(procversion_jump_label)
+{
+	int on = dmesg_count("heap alloc:on");
+
+	ASSERT_LE(0, on);
+	ASSERT_EQ(1, version_lines());
+	ASSERT_EQ(0, patch("procversion"));
+	EXPECT_EQ(on ? 2 : 1, version_lines());
+	ASSERT_EQ(0, unpatch("procversion"));
+	EXPECT_EQ(1, version_lines());
+}
+
+/* Write v to /proc/self/oom_adj, return /proc/self/oom_score_adj (or -9999). */
+static int oom_adj_to_score(int v)
+{
+	int score = -9999;
+	FILE *f;
+
+	if (run("echo %d > /proc/%d/oom_adj", v, getpid()))
+		return -9999;
+	f = fopen("/proc/self/oom_score_adj", "r");
+	if (!f)
+		return -9999;
+	if (fscanf(f, "%d", &score) != 1)
+		score = -9999;
+	fclose(f);
+	return score;
+}
+
+/* oom_adj_write calls the unchanged static helper __set_oom_adj. */
+TEST(oom_adj_rounding)
+{
+	ASSERT_EQ(58, oom_adj_to_score(1));
+	ASSERT_EQ(0, patch("oom_adj"));
+	EXPECT_EQ(59, oom_adj_to_score(1));
+	EXPECT_EQ(-59, oom_adj_to_score(-1));
+	ASSERT_EQ(0, unpatch("oom_adj"));
+	EXPECT_EQ(58, oom_adj_to_score(1));
+	oom_adj_to_score(0);
+}
+
+/* Leave the kernel as klive_basic left it: klive unloaded. */
+TEST(zz_unload_klive)
+{
+	if (exists("/sys/module/klive"))
+		ASSERT_EQ(0, run("rmmod klive"));
+}
+
+TEST_HARNESS_MAIN
