@@ -33,7 +33,7 @@ for attempt in 1 2 3; do
 	start=$(date +%s)
 	rc=0
 	# shellcheck disable=SC2086 # KLIVE_QEMU_OPTS is a list of options
-	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -m 1G -smp 2 \
+	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=single -m 1G -smp 2 \
 		-nographic -no-reboot -net none -kernel "$image" -initrd "$initrd" \
 		-append "$append" $KLIVE_QEMU_OPTS </dev/null 2>&1 |
 		sed -u 's/\r$//' | tee "$log" || rc=$?

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* klive_consistency.c - in-VM tests of the per-task consistency model of a transition. */
+/* klive_zz_consistency.c - in-VM tests of the per-task consistency model (runs last: its force test pins klive). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
