@@ -79,7 +79,7 @@ static int klive_register_func(struct klive_patch_state *kp,
 	ret = register_ftrace_function(&f->ops);
 	if (ret) {
 		if (ret == -EBUSY)
-			pr_err("%s: function %s is already redirected by someone else (or ftrace is disabled)\n",
+			pr_err("%s: cannot redirect %s: ftrace is disabled (kernel.ftrace_enabled=0) or another ftrace user already redirects it\n",
 			       kp->name, f->name);
 		else
 			pr_err("%s: cannot register ftrace for %s (%d)\n",

@@ -11,11 +11,15 @@
 
 static struct kobject *klive_root;
 
+static inline struct klive_patch_state *to_kp(struct kobject *kobj)
+{
+	return container_of(kobj, struct klive_patch_state, kobj);
+}
+
 static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
 {
-	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
-						    kobj);
+	struct klive_patch_state *kp = to_kp(kobj);
 
 	return sysfs_emit(buf, "%d\n", READ_ONCE(kp->enabled));
 }
@@ -23,8 +27,7 @@ static ssize_t enabled_show(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 			     const char *buf, size_t count)
 {
-	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
-						    kobj);
+	struct klive_patch_state *kp = to_kp(kobj);
 	bool val;
 	int ret;
 
@@ -38,8 +41,7 @@ static ssize_t enabled_store(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t transition_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
-	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
-						    kobj);
+	struct klive_patch_state *kp = to_kp(kobj);
 
 	return sysfs_emit(buf, "%d\n", READ_ONCE(kp->transition));
 }
@@ -47,8 +49,7 @@ static ssize_t transition_show(struct kobject *kobj,
 static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
 			   const char *buf, size_t count)
 {
-	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
-						    kobj);
+	struct klive_patch_state *kp = to_kp(kobj);
 	bool val;
 	int ret;
 
@@ -64,8 +65,7 @@ static ssize_t force_store(struct kobject *kobj, struct kobj_attribute *attr,
 static ssize_t blocking_show(struct kobject *kobj, struct kobj_attribute *attr,
 			     char *buf)
 {
-	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
-						    kobj);
+	struct klive_patch_state *kp = to_kp(kobj);
 
 	return klive_show_blocking(kp, buf);
 }
@@ -87,8 +87,7 @@ ATTRIBUTE_GROUPS(klive_patch);
 /* Last reference to a patch: all child kobjects are gone already. */
 static void klive_patch_release(struct kobject *kobj)
 {
-	struct klive_patch_state *kp = container_of(kobj, struct klive_patch_state,
-						    kobj);
+	struct klive_patch_state *kp = to_kp(kobj);
 	unsigned int i;
 
 	if (kp->objs) {

@@ -77,6 +77,7 @@ struct klive_nudge {
 static LIST_HEAD(klive_nudges);
 static DEFINE_SPINLOCK(klive_nudge_lock);
 static atomic_t klive_nudges_alive = ATOMIC_INIT(0);
+static bool klive_nudged;		/* a nudge was ever queued */
 
 static struct tracepoint *klive_tp_sys_exit, *klive_tp_fork;
 
@@ -310,6 +311,7 @@ static void klive_nudge_user(struct task_struct *t)
 		return;
 	n->task = get_task_struct(t);
 	init_task_work(&n->cb, klive_nudge_fn);
+	klive_nudged = true;
 	atomic_inc(&klive_nudges_alive);
 	spin_lock(&klive_nudge_lock);
 	list_add(&n->node, &klive_nudges);
@@ -579,8 +581,15 @@ void klive_transition_init(void)
 	}
 }
 
-/* Nudge callbacks are klive.ko code: wait for the last one. */
+/*
+ * Nudge callbacks are klive.ko code: wait for the last one, then for an
+ * RCU-tasks grace period, because the last one still executes a few
+ * instructions of this module after waking us; a task that ran it has
+ * gone back to user space (or slept voluntarily) once the period ends.
+ */
 void klive_transition_exit(void)
 {
 	wait_var_event(&klive_nudges_alive, !atomic_read(&klive_nudges_alive));
+	if (klive_nudged)
+		synchronize_rcu_tasks();
 }

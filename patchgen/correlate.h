@@ -4,6 +4,9 @@
 
 #include "disasm.h"
 #include "elfobj.h"
+#include "util.h"
+
+struct kinfo;
 
 enum item_kind { IT_FUNC, IT_DATA };
 enum item_state { ST_UNCHANGED, ST_CHANGED, ST_NEW };
@@ -17,13 +20,24 @@ struct item {
 	struct item *parent;	/* for a .cold fragment: its function */
 	bool cold;
 	bool twin_ambiguous;	/* several candidates shared the key */
+	/*
+	 * A numbered static local (count.3, __already_done.12): writable
+	 * local data whose number shifts when a static is added elsewhere in
+	 * the file, so it pairs by the functions that use it, never by name.
+	 */
+	bool numbered;
+	struct item **owners;	/* functions referring to it (a .cold part: its function) */
+	size_t nowners, capowners;
+	char *pair_err;		/* why it cannot be told which OLD static it is */
 	/* functions only: decoded code and relocations in [value, value+size) */
 	struct code_map map;
 	struct rela *relas;
 	size_t nrelas;
 	const char *code_err;	/* why the code cannot be copied */
+	struct strbuf spkey;	/* its special-section entries, layout-free */
 	/* decisions (new side) */
 	enum item_state state;
+	char *why;		/* what differs, for a changed or new item */
 	bool selected;
 	const char *refusal;
 	char *label;		/* assembler label of the patch's copy */
@@ -31,15 +45,22 @@ struct item {
 
 struct objview {
 	struct elfobj *o;
+	const struct kinfo *k;	/* the target kernel */
+	bool is_new;		/* the NEW object's view */
+	bool paired;		/* correlate() is done: items have their twins */
 	struct item *items;	/* sorted by section, then address */
 	size_t n;
 	struct item **bysym;	/* symbol index -> item */
 };
 
 /* Collect the functions and data objects of O and decode every function. */
-void view_build(struct objview *v, struct elfobj *o);
+void view_build(struct objview *v, struct elfobj *o, const struct kinfo *k);
 
-/* Pair the items of OLD and NEW by (normalised) name. */
+/*
+ * Pair the items of OLD and NEW by (normalised) name; functions whose
+ * normalised name several share (renumbered compiler clones) pair by
+ * identical code; numbered static locals pair by the functions using them.
+ */
 void correlate(struct objview *old, struct objview *new);
 
 /* The item covering section offset OFF of section SHNDX, or NULL. */
@@ -47,6 +68,23 @@ struct item *view_item_at(const struct objview *v, unsigned int shndx, uint64_t 
 
 /* The item a defined non-section symbol names, or NULL. */
 struct item *view_item_of_sym(const struct objview *v, const struct symbol *s);
+
+/*
+ * How references name IT once V is paired: the OLD symbol's name for a
+ * paired item, so references compare equal exactly when they name the same
+ * function or object of the running kernel.
+ */
+const char *item_ident(const struct objview *v, const struct item *it, char **tofree);
+
+/*
+ * The item relocation R of function FN (of V) refers to: by its symbol, or
+ * for a section symbol by the address it points at; NULL if none.
+ */
+struct item *view_ref_target(const struct objview *v, const struct item *fn,
+			     const struct rela *r);
+
+/* The functions using numbered static ST, comma-separated (freed by the caller). */
+char *item_owner_names(const struct item *st);
 
 /* NAME without clone numbers: foo.isra.3 -> foo.isra, x.12 -> x. */
 char *normalize_name(const char *name);

@@ -1,12 +1,19 @@
-/* kinfo.c - facts about the target kernel: exports (Module.symvers), symbol counts (System.map), config. */
+/* kinfo.c - facts about the target kernel: exports (Module.symvers), its symbol list (System.map or kallsyms), config. */
 #include "kinfo.h"
 #include "util.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* Where one name occurs in the symbol list, in list order. */
+struct koccur {
+	size_t n, cap;
+	size_t *idx;
+};
 
 struct strmap {
 	char **keys;
@@ -143,32 +150,43 @@ static void load_symvers(struct kinfo *k)
 	free(path);
 }
 
+/*
+ * The symbol list in file order: System.map and /proc/kallsyms are both in
+ * kallsyms order, the order in which klive.ko counts sympos.
+ */
 static void load_sysmap(struct kinfo *k, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
-	size_t lines = 0;
+	size_t cap = 0;
 
 	if (!f)
 		fatal(path, "cannot open System.map");
 	k->sysmap = strmap_new();
 	while (fgets(line, sizeof(line), f)) {
 		char addr[64], type[8], name[512];
-		long n;
+		struct koccur *o;
 
 		if (sscanf(line, "%63s %7s %511s", addr, type, name) != 3)
 			continue;
 		/* kallsyms dumps tag module symbols "[mod]": not vmlinux */
 		if (strchr(line, '['))
 			continue;
-		n = (long)(intptr_t)strmap_get(k->sysmap, name);
-		strmap_put(k->sysmap, name, (void *)(intptr_t)(n + 1));
-		lines++;
+		o = strmap_get(k->sysmap, name);
+		if (!o) {
+			o = xcalloc(1, sizeof(*o));
+			strmap_put(k->sysmap, name, o);
+		}
+		grow(&o->idx, &o->cap, o->n, sizeof(*o->idx));
+		o->idx[o->n++] = k->nsymlist;
+		grow(&k->symtypes, &cap, k->nsymlist, 1);
+		k->symtypes[k->nsymlist++] = type[0];
 	}
 	fclose(f);
 	/* Debian ships a one-line placeholder in /boot */
-	if (lines < 100) {
+	if (k->nsymlist < 100) {
 		k->sysmap = NULL;
+		k->nsymlist = 0;
 		return;
 	}
 	k->sysmap_path = xstrdup(path);
@@ -288,7 +306,87 @@ const char *kinfo_export_ns(const struct kinfo *k, const char *name)
 
 long kinfo_sysmap_count(const struct kinfo *k, const char *name)
 {
+	const struct koccur *o;
+
 	if (!k->sysmap)
 		return -1;
-	return (long)(intptr_t)strmap_get(k->sysmap, name);
+	o = strmap_get(k->sysmap, name);
+	return o ? (long)o->n : 0;
+}
+
+/* Whether type letter T can be a symbol of binding GLOBAL and class CLS. */
+static bool type_fits(char t, bool global, enum ksym_class cls)
+{
+	if (t == 'w' || t == 'W' || t == 'v' || t == 'V')
+		return global;	/* weak */
+	if (!isalpha((unsigned char)t) || !!isupper((unsigned char)t) != global)
+		return false;
+	t = (char)tolower((unsigned char)t);
+	if (cls == KS_TEXT)
+		return t == 't';
+	if (cls == KS_DATA)
+		return t == 'd' || t == 'b' || t == 'r';
+	return true;
+}
+
+/*
+ * Tell same-named symbols apart by their neighbourhood. The linker keeps an
+ * object's sections whole, so the object's other symbols of the same area
+ * (NEAR) lie within 2 * NNEAR entries of the right occurrence (2: 6.12 adds
+ * a __pfx_ symbol before each function). Only neighbours whose names are
+ * unique in the list count as evidence.
+ * An occurrence is picked only when it has MIN(2, evidence available) such
+ * neighbours within the window and every other candidate has none; a global
+ * symbol needs no neighbours when only one candidate is global.
+ */
+char *kinfo_pick_sympos(const struct kinfo *k, const char *name, bool global,
+			enum ksym_class cls, char *const *near, size_t nnear, long *pos)
+{
+	const struct koccur *o = strmap_get(k->sysmap, name);
+	size_t window = 2 * nnear + 8, evidence = 0, i, j, fit = 0, supported = 0;
+	long pick = 0;
+	size_t *support = xcalloc(o->n, sizeof(*support));
+	char *err = NULL;
+
+	for (j = 0; j < nnear; j++) {
+		const struct koccur *u = strmap_get(k->sysmap, near[j]);
+
+		if (!u || u->n != 1 || !strcmp(near[j], name))
+			continue;
+		evidence++;
+		for (i = 0; i < o->n; i++) {
+			size_t a = o->idx[i], b = u->idx[0];
+
+			if ((a > b ? a - b : b - a) <= window)
+				support[i]++;
+		}
+	}
+	for (i = 0; i < o->n; i++) {
+		if (type_fits(k->symtypes[o->idx[i]], global, cls)) {
+			fit++;
+			if (global)
+				pick = (long)i + 1;
+		}
+	}
+	if (global && fit == 1)
+		goto out;
+	pick = 0;
+	for (i = 0; i < o->n; i++) {
+		if (!support[i])
+			continue;
+		supported++;
+		if (support[i] >= (evidence < 2 ? evidence : 2) &&
+		    type_fits(k->symtypes[o->idx[i]], global, cls))
+			pick = (long)i + 1;
+	}
+	if (!evidence)
+		err = xasprintf("ambiguous symbol '%s' (%zu candidates in %s, and no other symbol of its object is unique there to tell them apart); refusing to guess",
+				name, o->n, k->sysmap_path);
+	else if (supported != 1 || !pick)
+		err = xasprintf("ambiguous symbol '%s' (%zu candidates in %s, %zu of them next to other symbols of its object); refusing to guess",
+				name, o->n, k->sysmap_path, supported);
+out:
+	free(support);
+	*pos = pick;
+	return err;
 }

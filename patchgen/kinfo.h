@@ -1,8 +1,9 @@
-/* kinfo.h - facts about the target kernel: exports (Module.symvers), symbol counts (System.map), config. */
+/* kinfo.h - facts about the target kernel: exports (Module.symvers), its symbol list (System.map or kallsyms), config. */
 #ifndef PATCHGEN_KINFO_H
 #define PATCHGEN_KINFO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct strmap;
 
@@ -11,8 +12,10 @@ struct kinfo {
 	char *release;		/* UTS_RELEASE */
 	int version, patchlevel;
 	struct strmap *exports;	/* name -> "module\tnamespace" */
-	struct strmap *sysmap;	/* name -> count, NULL when unavailable */
+	struct strmap *sysmap;	/* name -> struct koccur, NULL when unavailable */
 	char *sysmap_path;
+	char *symtypes;		/* type letter of each list entry, in kallsyms order */
+	size_t nsymlist;
 	bool orc, ibt, rethunk;	/* from the kernel config */
 	unsigned int padding;	/* CONFIG_FUNCTION_PADDING_BYTES when CALL_PADDING */
 	char *objtool_args[16];	/* objtool options for module code, NULL-ended */
@@ -27,6 +30,18 @@ const char *kinfo_export_module(const struct kinfo *k, const char *name);
 const char *kinfo_export_ns(const struct kinfo *k, const char *name);
 /* How often NAME occurs in System.map; -1 when there is no System.map. */
 long kinfo_sysmap_count(const struct kinfo *k, const char *name);
+
+/* What a symbol of the patched object is like, to find it in the list. */
+enum ksym_class { KS_ANY, KS_TEXT, KS_DATA };
+
+/*
+ * sympos of NAME (occurring more than once in the list) for a symbol of
+ * binding GLOBAL and class CLS; NEAR are the names of the other symbols of
+ * its object that the linker keeps next to it (same area of vmlinux).
+ * Returns NULL and sets *pos, or a refusal reason.
+ */
+char *kinfo_pick_sympos(const struct kinfo *k, const char *name, bool global,
+			enum ksym_class cls, char *const *near, size_t nnear, long *pos);
 
 /* A small string-keyed hash map. */
 struct strmap *strmap_new(void);

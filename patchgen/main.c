@@ -44,11 +44,18 @@ static const char usage[] =
 "                           of klive_enable_patch (without it modpost only\n"
 "                           warns about it)\n"
 "  --system-map FILE        the target's System.map or a /proc/kallsyms dump,\n"
-"                           to check that local symbols are unique (default\n"
-"                           $kdir/System.map, then /boot/System.map-RELEASE)\n"
+"                           to find local symbols among same-named ones by\n"
+"                           their neighbours (default $kdir/System.map, then\n"
+"                           /boot/System.map-RELEASE)\n"
 "  --list                   print the decisions (one per line) and build\n"
-"                           nothing: target T, changed F, new F, extern S,\n"
-"                           klive S sympos N, special SECTION COUNT, refuse R\n"
+"                           nothing: target T, changed F, new F (each\n"
+"                           followed by indented lines: reason R, part F.cold,\n"
+"                           special SECTION COUNT of its entries), extern S,\n"
+"                           klive S sympos N, special SECTION COUNT (totals),\n"
+"                           pointer F (the address of a patched function\n"
+"                           names the running one), static S -> OLD (in F)\n"
+"                           (the running kernel's static local S of F is)\n"
+"                           or static S new (in F) (a fresh copy), refuse R\n"
 "  --keep-tmp               keep the temporary Kbuild directory and print it\n"
 "  -h, --help               this text\n"
 "\n"
@@ -192,6 +199,60 @@ static void check_pair(struct pair *p)
 		fatal(p->newpath, "OLD and NEW do not match: they have no function in common");
 }
 
+/* A changed or new function, why, and the special-section entries it carries. */
+static void print_func(const struct plan *plan, const struct objview *v, const struct item *it)
+{
+	size_t i;
+
+	printf("%s %s\n", it->state == ST_NEW ? "new" : "changed", it->sym->name);
+	if (it->why)
+		printf("  reason: %s\n", it->why);
+	for (i = 0; i < v->n; i++)
+		if (v->items[i].parent == it && v->items[i].selected)
+			printf("  part %s%s%s\n", v->items[i].sym->name,
+			       v->items[i].why ? ": " : "", v->items[i].why ? v->items[i].why : "");
+	for (i = 0; i < plan->nfspecial; i++)
+		if (!strcmp(plan->fspecial_funcs[i], it->sym->name))
+			printf("  special %s %zu\n", plan->fspecial_names[i], plan->fspecial_counts[i]);
+}
+
+/*
+ * Which static of the running kernel each numbered static local the patch
+ * uses is (correlate.c pairs them by the functions using them, since their
+ * numbers shift), or that it is a fresh copy.
+ */
+static void print_statics(const struct objview *v, struct strmap *seen)
+{
+	size_t i, j;
+
+	for (i = 0; i < v->n; i++) {
+		const struct item *fn = &v->items[i];
+
+		if (fn->kind != IT_FUNC || !fn->selected || fn->refusal)
+			continue;
+		for (j = 0; j < fn->nrelas; j++) {
+			const struct item *t;
+			char *owners, *line;
+
+			if (fn->relas[j].synthetic)
+				continue;
+			t = view_ref_target(v, fn, &fn->relas[j]);
+			if (!t || !t->numbered || (!t->twin && t->pair_err))
+				continue;
+			owners = item_owner_names(t);
+			line = t->twin ? xasprintf("static %s -> %s (in %s)", t->sym->name,
+						   t->twin->sym->name, owners) :
+					 xasprintf("static %s new (in %s)", t->sym->name, owners);
+			if (!strmap_get(seen, line)) {
+				strmap_put(seen, line, (void *)1);
+				printf("%s\n", line);
+			}
+			free(line);
+			free(owners);
+		}
+	}
+}
+
 static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 {
 	struct strmap *seen = strmap_new();
@@ -203,9 +264,21 @@ static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 			const struct item *it = &pairs[i].vn.items[j];
 
 			if (it->kind == IT_FUNC && it->selected && !it->cold)
-				printf("%s %s\n", it->state == ST_NEW ? "new" : "changed",
-				       it->sym->name);
+				print_func(plan, &pairs[i].vn, it);
 		}
+	for (i = 0; i < n; i++)
+		print_statics(&pairs[i].vn, seen);
+	/* where klive.ko finds each redirected function, like the references below */
+	for (i = 0; i < plan->nfuncs; i++) {
+		char *line = xasprintf("klive %s sympos %ld", plan->funcs[i].old_name,
+				       plan->funcs[i].sympos);
+
+		if (!strmap_get(seen, line)) {
+			strmap_put(seen, line, (void *)1);
+			printf("%s\n", line);
+		}
+		free(line);
+	}
 	for (i = 0; i < plan->nchunks; i++)
 		for (r = 0; r < plan->chunks[i]->nrelocs; r++) {
 			const struct out_reloc *o = &plan->chunks[i]->relocs[r];
@@ -225,6 +298,8 @@ static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 		}
 	for (i = 0; i < plan->nspecial; i++)
 		printf("special %s %zu\n", plan->special_names[i], plan->special_counts[i]);
+	for (i = 0; i < plan->npointers; i++)
+		printf("pointer %s (names the running function)\n", plan->pointers[i]);
 }
 
 static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
@@ -240,8 +315,8 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 
 			if (it->kind != IT_FUNC || !it->selected || it->cold)
 				continue;
-			printf("  %-8s %s\n", it->state == ST_NEW ? "new" : "changed",
-			       it->sym->name);
+			printf("  %-8s %s (%s)\n", it->state == ST_NEW ? "new" : "changed",
+			       it->sym->name, it->why ? it->why : "changed");
 			if (it->state == ST_NEW)
 				nnew++;
 			else
@@ -260,6 +335,9 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	for (i = 0; i < plan->nspecial; i++)
 		printf(" %s %zu", plan->special_names[i], plan->special_counts[i]);
 	printf("%s\n", plan->nspecial ? "" : " none");
+	for (i = 0; i < plan->npointers; i++)
+		printf("  the address of patched '%s' names the running function\n",
+		       plan->pointers[i]);
 }
 
 int main(int argc, char **argv)
@@ -314,8 +392,8 @@ int main(int argc, char **argv)
 						     2 * (unsigned int)i + 1));
 		p->old.path = p->oldpath;
 		p->new.path = p->newpath;
-		view_build(&p->vo, &p->old);
-		view_build(&p->vn, &p->new);
+		view_build(&p->vo, &p->old, &k);
+		view_build(&p->vn, &p->new, &k);
 		correlate(&p->vo, &p->vn);
 		check_pair(p);
 		compare_views(&p->vo, &p->vn);

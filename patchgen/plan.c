@@ -21,10 +21,22 @@ void plan_add_reloc(struct chunk *c, const struct out_reloc *r)
 	c->relocs[c->nrelocs++] = *r;
 }
 
-void plan_count_special(struct plan *p, const char *section)
+void plan_count_special(struct plan *p, const char *section, const char *func)
 {
 	size_t i;
 
+	for (i = 0; i < p->nfspecial; i++)
+		if (!strcmp(p->fspecial_names[i], section) && !strcmp(p->fspecial_funcs[i], func))
+			break;
+	if (i == p->nfspecial) {
+		grow(&p->fspecial_names, &p->capfspecial, p->nfspecial, sizeof(char *));
+		p->fspecial_funcs = xrealloc(p->fspecial_funcs, p->capfspecial * sizeof(char *));
+		p->fspecial_counts = xrealloc(p->fspecial_counts, p->capfspecial * sizeof(size_t));
+		p->fspecial_names[i] = xstrdup(section);
+		p->fspecial_funcs[i] = xstrdup(func);
+		p->fspecial_counts[p->nfspecial++] = 0;
+	}
+	p->fspecial_counts[i]++;
 	for (i = 0; i < p->nspecial; i++)
 		if (!strcmp(p->special_names[i], section)) {
 			p->special_counts[i]++;
@@ -45,4 +57,15 @@ void plan_add_namespace(struct plan *p, const char *ns)
 			return;
 	grow(&p->namespaces, &p->capns, p->nns, sizeof(char *));
 	p->namespaces[p->nns++] = xstrdup(ns);
+}
+
+void plan_add_pointer(struct plan *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->npointers; i++)
+		if (!strcmp(p->pointers[i], name))
+			return;
+	grow(&p->pointers, &p->cappointers, p->npointers, sizeof(char *));
+	p->pointers[p->npointers++] = xstrdup(name);
 }

@@ -52,11 +52,20 @@ struct plan {
 	char **special_names;	/* carried special-section entries per section */
 	size_t *special_counts;
 	size_t nspecial, capspecial;
+	char **fspecial_funcs;	/* ... per function and section */
+	char **fspecial_names;
+	size_t *fspecial_counts;
+	size_t nfspecial, capfspecial;
+	char **pointers;	/* patched functions whose address copied code takes */
+	size_t npointers, cappointers;
 };
 
 struct chunk *plan_new_chunk(struct plan *p, const char *label);
 void plan_add_reloc(struct chunk *c, const struct out_reloc *r);
-void plan_count_special(struct plan *p, const char *section);
+/* Count one carried entry of SECTION, belonging to function FUNC. */
+void plan_count_special(struct plan *p, const char *section, const char *func);
 void plan_add_namespace(struct plan *p, const char *ns);
+/* Note that copied code takes the address of patched function NAME. */
+void plan_add_pointer(struct plan *p, const char *name);
 
 #endif

@@ -9,9 +9,19 @@
 
 void refuse(struct builder *b, const char *file, char *reason)
 {
-	grow(&b->refusals, &b->caprefusals, b->nrefusals, sizeof(char *));
-	b->refusals[b->nrefusals++] = xasprintf("%s: %s", file, reason);
+	char *line = xasprintf("%s: %s", file, reason);
+	size_t i;
+
 	free(reason);
+	/* one line per reason, however many references of a function share it */
+	for (i = 0; i < b->nrefusals; i++) {
+		if (!strcmp(b->refusals[i], line)) {
+			free(line);
+			return;
+		}
+	}
+	grow(&b->refusals, &b->caprefusals, b->nrefusals, sizeof(char *));
+	b->refusals[b->nrefusals++] = line;
 }
 
 char *new_label(struct builder *b, const char *base)
@@ -52,8 +62,76 @@ static bool type_ok_for_klive(uint32_t t)
 	       t == R_X86_64_32S || t == R_X86_64_64;
 }
 
-/* sympos of NAME in the target; NULL or a refusal reason. */
-static const char *target_sympos(struct builder *b, const char *name, bool global, long *pos)
+/*
+ * The part of vmlinux section S lands in, as far as it keeps an object's
+ * sections together: the linker script takes .text and .text.IDENT (function
+ * sections) of one object in one go, and .text.unlikely.* (and .hot.*,
+ * .unknown.*) in their own areas; the same holds for .data and .bss. Other
+ * sections count alone.
+ */
+static size_t area_len(const char *s)
+{
+	static const char *const grouped[] = { ".text.unlikely", ".text.hot", ".text.unknown",
+					       ".text", ".data", ".bss" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(grouped) / sizeof(grouped[0]); i++) {
+		n = strlen(grouped[i]);
+		if (strncmp(s, grouped[i], n) || (s[n] && s[n] != '.'))
+			continue;
+		if (!s[n] || i < 3 || !strchr(s + n + 1, '.'))
+			return n;
+	}
+	return strlen(s);
+}
+
+static bool same_area(const char *a, const char *b)
+{
+	size_t n = area_len(a);
+
+	return n == area_len(b) && !strncmp(a, b, n);
+}
+
+/*
+ * Tell which of several same-named vmlinux symbols NAME of P's object is,
+ * by the object's other symbols of the same area around it
+ * (kinfo_pick_sympos).
+ */
+static const char *pick_sympos(struct builder *b, const struct pair *p, const char *name,
+			       bool global, long *pos)
+{
+	const struct elfobj *o = &p->old;
+	const struct symbol *self = NULL;
+	enum ksym_class cls = KS_ANY;
+	char **near = NULL;
+	size_t cap = 0, n = 0, i;
+	const char *err;
+
+	for (i = 0; i < o->nsyms && !self; i++)
+		if (o->syms[i].shndx != SHN_UNDEF && o->syms[i].shndx < o->nsecs &&
+		    (o->syms[i].type == STT_FUNC || o->syms[i].type == STT_OBJECT) &&
+		    !strcmp(o->syms[i].name, name))
+			self = &o->syms[i];
+	if (self)
+		cls = o->secs[self->shndx].flags & SHF_EXECINSTR ? KS_TEXT : KS_DATA;
+	for (i = 0; self && i < o->nsyms; i++) {
+		const struct symbol *s = &o->syms[i];
+
+		if (s == self || s->shndx == SHN_UNDEF || s->shndx >= o->nsecs ||
+		    (s->type != STT_FUNC && s->type != STT_OBJECT) ||
+		    !same_area(o->secs[s->shndx].name, o->secs[self->shndx].name))
+			continue;
+		grow(&near, &cap, n, sizeof(*near));
+		near[n++] = (char *)s->name;
+	}
+	err = kinfo_pick_sympos(b->k, name, global, cls, near, n, pos);
+	free(near);
+	return err;
+}
+
+/* sympos of NAME (a symbol of P's old object, if defined there) in the target; NULL or a refusal reason. */
+static const char *target_sympos(struct builder *b, const struct pair *p, const char *name,
+				 bool global, long *pos)
 {
 	long n = 0;
 	size_t i, j;
@@ -71,27 +149,29 @@ static const char *target_sympos(struct builder *b, const char *name, bool globa
 		}
 		if (n == 0)
 			return xasprintf("symbol '%s' is not in System.map of the target kernel", name);
-	} else {
-		for (i = 0; i < b->npairs; i++) {
-			const struct elfobj *o = &b->pairs[i].old;
+		if (n > 1)
+			return pick_sympos(b, p, name, global, pos);
+		return NULL;
+	}
+	for (i = 0; i < b->npairs; i++) {
+		const struct elfobj *o = &b->pairs[i].old;
 
-			for (j = 0; j < o->nsyms; j++)
-				if (o->syms[j].shndx != SHN_UNDEF &&
-				    o->syms[j].type != STT_SECTION &&
-				    o->syms[j].type != STT_FILE &&
-				    !strcmp(o->syms[j].name, name))
-					n++;
-		}
+		for (j = 0; j < o->nsyms; j++)
+			if (o->syms[j].shndx != SHN_UNDEF &&
+			    o->syms[j].type != STT_SECTION &&
+			    o->syms[j].type != STT_FILE &&
+			    !strcmp(o->syms[j].name, name))
+				n++;
 	}
 	if (n > 1)
-		return xasprintf("ambiguous symbol '%s' (%ld in %s); refusing to guess",
-				 name, n, b->vmlinux ? "System.map" : "the module");
+		return xasprintf("ambiguous symbol '%s' (%ld in the module); refusing to guess",
+				 name, n);
 	return NULL;
 }
 
 /* A reference to NAME as the running kernel has it. */
-static const char *running(struct builder *b, const char *name, bool global,
-			   uint32_t type, int64_t addend, struct out_reloc *out)
+static const char *running(struct builder *b, const struct pair *p, const char *name,
+			   bool global, uint32_t type, int64_t addend, struct out_reloc *out)
 {
 	const char *mod = global ? kinfo_export_module(b->k, name) : NULL;
 	const char *err;
@@ -111,7 +191,7 @@ static const char *running(struct builder *b, const char *name, bool global,
 	if (!type_ok_for_klive(type))
 		return xasprintf("reference to '%s' needs relocation type %u, which klive cannot resolve",
 				 name, type);
-	err = target_sympos(b, name, global, &out->sympos);
+	err = target_sympos(b, p, name, global, &out->sympos);
 	out->kind = REF_KLIVE;
 	return err;
 }
@@ -232,7 +312,7 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 	if (!rela_width(r->type))
 		return xasprintf("unsupported relocation type %u", r->type);
 	if (sym->shndx == SHN_UNDEF)
-		return running(b, sym->name, true, r->type, r->addend, out);
+		return running(b, p, sym->name, true, r->type, r->addend, out);
 	if (sym->shndx >= o->nsecs)
 		return xasprintf("reference to absolute symbol '%s'", sym->name);
 	s = &o->secs[sym->shndx];
@@ -284,7 +364,10 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 		if (!it->twin)
 			return xasprintf("reference to '%s', which is not in the running kernel and cannot be patched",
 					 it->sym->name);
-		return running(b, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
+		/* the address of a patched function names the running one */
+		if (it->selected)
+			plan_add_pointer(b->plan, it->twin->sym->name);
+		return running(b, p, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
 			       r->type, off, out);
 	}
 	if (!(it->sec->flags & SHF_WRITE) && (it->sym->bind == STB_LOCAL || !it->twin)) {
@@ -294,8 +377,10 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 		return NULL;
 	}
 	if (it->twin)
-		return running(b, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
+		return running(b, p, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
 			       r->type, off, out);
+	if (it->pair_err)
+		return it->pair_err;
 	if (it->twin_ambiguous)
 		return xasprintf("cannot tell which variable of the running kernel '%s' is (several candidates)",
 				 it->sym->name);
@@ -422,7 +507,7 @@ void resolve_funcs(struct builder *b, struct pair *p)
 			const char *err;
 			long pos;
 
-			err = target_sympos(b, it->twin->sym->name,
+			err = target_sympos(b, p, it->twin->sym->name,
 					    it->twin->sym->bind != STB_LOCAL, &pos);
 			if (err) {
 				refuse(b, p->oldpath, (char *)err);

@@ -40,8 +40,10 @@ void select_funcs(struct objview *new)
 		struct item *it = &new->items[i];
 
 		if (it->kind == IT_FUNC && it->cold && it->state != ST_UNCHANGED &&
-		    it->parent && it->parent->state == ST_UNCHANGED)
+		    it->parent && it->parent->state == ST_UNCHANGED) {
 			it->parent->state = ST_CHANGED;
+			it->parent->why = xasprintf("its part %s changed", it->sym->name);
+		}
 	}
 	for (i = 0; i < new->n; i++) {
 		struct item *it = &new->items[i];

@@ -35,29 +35,31 @@ struct special_desc {
 	bool drop_unexported_key;	/* code works without the entry */
 	unsigned int nfields;
 	struct field fields[3];
+	unsigned int line_field;	/* offset of a u16 source line, 0: none */
 };
 
 static const struct special_desc specials[] = {
 	/* .altinstructions first: its replacements are code later tables refer to */
-	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } } },
-	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } } },
-	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } } },
-	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } } },
-	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } } },
-	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } } },
-	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } } },
-	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } } },
-	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } } },
+	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } }, 0 },
+	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
+	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } }, 0 },
+	/* struct bug_entry with relative pointers and DEBUG_BUGVERBOSE: the line at 8 */
+	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } }, 8 },
+	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
+	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
+	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
+	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
+	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
 	/* a jump label without its entry would stay in its compiled state: refused */
-	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } } },
+	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } }, 0 },
 	/*
 	 * Without its entry a static call keeps calling the trampoline, which
 	 * follows the key: slower but right, so unexported keys are dropped.
 	 */
-	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } } },
-	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } } },
+	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } }, 0 },
+	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } }, 0 },
 	/* sealing would remove the endbr64 the copy may need: keep it */
-	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } } },
+	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0 },
 };
 
 /* Sections whose references to a function need nothing from the patch. */
@@ -73,12 +75,28 @@ static bool name_is(const char *name, const char *prefix)
 	return !strncmp(name, prefix, strlen(prefix));
 }
 
-static unsigned int entry_size(const struct builder *b, const struct special_desc *d)
+static unsigned int entry_size(const struct kinfo *k, const struct special_desc *d)
 {
 	if (d->size)
 		return d->size;
 	/* struct alt_instr grew a 32-bit ft_flags in 6.3 */
-	return b->k->version > 6 || (b->k->version == 6 && b->k->patchlevel >= 3) ? 14 : 12;
+	return k->version > 6 || (k->version == 6 && k->patchlevel >= 3) ? 14 : 12;
+}
+
+unsigned int special_entry_layout(const struct kinfo *k, const char *name,
+				  unsigned int *line_field)
+{
+	size_t d;
+
+	*line_field = 0;
+	for (d = 0; d < sizeof(specials) / sizeof(specials[0]); d++)
+		if (!strcmp(specials[d].name, name)) {
+			if (specials[d].action == A_DROP)
+				return 0;
+			*line_field = specials[d].line_field;
+			return entry_size(k, &specials[d]);
+		}
+	return 0;
 }
 
 static const struct field *field_at(const struct special_desc *d, uint64_t off)
@@ -104,6 +122,13 @@ static const struct crange *target_code(const struct pair *p, const struct rela 
 static const char *fn_name(const struct crange *c)
 {
 	return c->func ? c->func->sym->name : c->label;
+}
+
+/* The function an entry is listed under: a .cold part's entries go to its function. */
+static const char *owner_name(const struct crange *c)
+{
+	return c->func && c->func->cold && c->func->parent ? c->func->parent->sym->name :
+	       fn_name(c);
 }
 
 /* Whether the key of entry E of S is a symbol klive would have to resolve. */
@@ -135,7 +160,7 @@ static void carry_entry(struct builder *b, struct pair *p, const struct special_
 	if (d->action == A_DROP)
 		return;
 	if (d->drop_unexported_key && unexported_key(b, p, d, s, e, es)) {
-		plan_count_special(b->plan, xasprintf("%s(dropped)", s->name));
+		plan_count_special(b->plan, xasprintf("%s(dropped)", s->name), owner_name(owner));
 		return;
 	}
 	c = plan_new_chunk(b->plan, new_label(b, ".Lklive.entry"));
@@ -190,13 +215,13 @@ static void carry_entry(struct builder *b, struct pair *p, const struct special_
 		plan_add_reloc(c, &out);
 	}
 	*label = c->label;
-	plan_count_special(b->plan, s->name);
+	plan_count_special(b->plan, s->name, owner_name(owner));
 }
 
 static void carry_section(struct builder *b, struct pair *p, const struct special_desc *d,
 			  const struct section *s)
 {
-	unsigned int es = entry_size(b, d);
+	unsigned int es = entry_size(b->k, d);
 	const struct section *orc = NULL;
 	uint64_t e;
 	size_t i;

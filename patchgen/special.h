@@ -8,4 +8,12 @@
  * refuse unknown sections that refer to a selected function. */
 void special_carry(struct builder *b, struct pair *p);
 
+/*
+ * Entry size of special section NAME in kernel K, 0 for a section whose
+ * entries are not carried; *LINE_FIELD: offset of a field holding only a
+ * source line number (0: none).
+ */
+unsigned int special_entry_layout(const struct kinfo *k, const char *name,
+				  unsigned int *line_field);
+
 #endif

@@ -24,15 +24,17 @@ echo "  BUILD   klive.ko"
 make -C "$kdir" M="$out/src/core" -j2 modules >"$out/src/build.log" 2>&1 ||
 	{ tail -n 30 "$out/src/build.log"; die "building klive.ko failed"; }
 make -s -C "$repo/patchgen" >/dev/null
+# the kernel's symbol list, so patchgen checks local symbols at build time
+symlist=$("$vm/kallsyms.sh" "$kid")
 
 echo
 echo "--- the fix (samples/vmlinux/cmdline/fix.patch):"
 sed -n '1p' "$repo/samples/vmlinux/cmdline/fix.patch"
 echo
 echo "--- patchgen: old and new fs/proc/cmdline.o -> cmdline_fix.ko"
-echo "\$ patchgen --kdir $kdir $out/old.o $out/new.o -o cmdline_fix.ko"
+echo "\$ patchgen --kdir $kdir --system-map $symlist $out/old.o $out/new.o -o cmdline_fix.ko"
 "$repo/patchgen/patchgen" --kdir "$kdir" --klive-symvers "$out/src/core/Module.symvers" \
-	"$out/old.o" "$out/new.o" -o "$out/cmdline_fix.ko"
+	--system-map "$symlist" "$out/old.o" "$out/new.o" -o "$out/cmdline_fix.ko"
 
 guest=$out/guest
 rm -rf "$guest"

@@ -5,7 +5,8 @@
 # KLIVE_BENCH_KERNELS): stage.sh builds klive.ko and klp_version.ko, this
 # adds bench_version.ko (the same change as a klive patch) and klive_bench,
 # packs them into build/KID/bench-vm/initramfs.cpio.gz, boots it and prints the
-# guest's figures. Figures are printed, not asserted.
+# guest's figures, then patchgen's time on kernel/sched/core.o and
+# mm/memory.o (patchgen.sh). Figures are printed, not asserted.
 set -u -o pipefail
 cd "$(dirname "$0")/../.." || exit 1
 repo=$PWD
@@ -51,5 +52,7 @@ for kid in $kids; do
 		bash selftests/vm/run-vm.sh "$kid" "$b/initramfs.cpio.gz" "$b/console.log" >/dev/null || rc=1
 	echo "=== $kid ($(kernel_release "$kid")), log $b/console.log"
 	sed -n 's/^bench: //p' "$b/console.log"
+	echo "=== $kid: patchgen on the largest objects, one-line change"
+	bash selftests/bench/patchgen.sh "$kid" || rc=1
 done
 exit $rc

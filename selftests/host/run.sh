@@ -41,12 +41,13 @@ result() {	# result OK NAME [DETAIL]
 	fi
 }
 
-# A System.map for a case: every symbol of OLD once, padded past the
-# placeholder check, plus the case's own extra lines.
+# A System.map for a case: every symbol of OLD once (or the case's own
+# list in kallsyms order, file "kallsyms"), padded past the placeholder
+# check, plus the case's own extra lines.
 sysmap() {	# sysmap OLD.o CASEDIR OUT
 	{
 		for i in $(seq 1 120); do printf 'ffffffff81%06x t filler_%d\n' "$i" "$i"; done
-		nm "$1" | awk 'NF == 3 { print }'
+		if [ -f "$2/kallsyms" ]; then cat "$2/kallsyms"; else nm "$1" | awk 'NF == 3 { print }'; fi
 		echo "ffffffff82000000 D saved_command_line"
 		[ -f "$2/sysmap" ] && cat "$2/sysmap"
 	} > "$3"

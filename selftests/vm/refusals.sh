@@ -15,6 +15,7 @@ repo=$(cd "$here/../.." && pwd)
 out=$repo/build/$kid/refusals
 kdir=$(kernel_kdir "$kid")
 make -s -C "$repo/patchgen" >/dev/null || die "building patchgen failed"
+symlist=$("$here/kallsyms.sh" "$kid") || die "no symbol list for $kid"
 
 patches=("$here"/refusals/*.patch)
 echo "TAP version 13"
@@ -38,7 +39,7 @@ for pf in "${patches[@]}"; do
 	ko=$out/$name/refused.ko
 	rm -f "$ko"
 	if [ ${#pairs[@]} -gt 0 ]; then
-		msg=$("$repo/patchgen/patchgen" --kdir "$kdir" -o "$ko" "${pairs[@]}" 2>&1 >/dev/null)
+		msg=$("$repo/patchgen/patchgen" --kdir "$kdir" --system-map "$symlist" -o "$ko" "${pairs[@]}" 2>&1 >/dev/null)
 		status=$?
 	else
 		msg="" status=0

@@ -22,7 +22,9 @@ if [ -z "$log" ]; then
 	trap 'rm -f "$log"' EXIT
 fi
 timeout=${KLIVE_VM_TIMEOUT:-300}
-append="console=ttyS0 panic=-1 oops=panic quiet loglevel=${KLIVE_LOGLEVEL:-4}"
+# init_on_alloc=1 turns a jump label on that a sample fix tests (the
+# livepatch-less config has it off by default).
+append="console=ttyS0 panic=-1 oops=panic quiet loglevel=${KLIVE_LOGLEVEL:-4} init_on_alloc=1"
 append="$append ${KLIVE_APPEND-app.password=hunter2}"
 
 # A boot that dies before /init starts has not run any klive code; TCG

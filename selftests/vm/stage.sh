@@ -38,7 +38,8 @@ patchgen() {
 	"$repo/patchgen/patchgen" --kdir "$kdir" \
 		--klive-symvers "$klive_dir/Module.symvers" "$@"
 }
-patchgen -o "$out/cmdline_fix.ko" "$out/cmdline/old.o" "$out/cmdline/new.o"
+symlist=$("$here/kallsyms.sh" "$kid") || die "no symbol list for $kid"
+patchgen --system-map "$symlist" -o "$out/cmdline_fix.ko" "$out/cmdline/old.o" "$out/cmdline/new.o"
 patchgen --target klive_sample -o "$out/sample_fix.ko" \
 	"$out/klive_sample/old.o" "$out/klive_sample/new.o"
 
@@ -63,7 +64,7 @@ tests=
 for t in "$here"/tests/*.c; do
 	name=$(basename "$t" .c)
 	bin=$repo/build/vm/$name
-	if [ ! -x "$bin" ] || [ "$t" -nt "$bin" ]; then
+	if [ ! -x "$bin" ] || [ "$t" -nt "$bin" ] || [ "$here/tests/klive_vm.h" -nt "$bin" ]; then
 		echo "  CC      $name.c"
 		gcc -static -O2 -Wall -Wextra -Werror -pthread -isystem "$repo/build/kselftest" \
 			-o "$bin" "$t"

@@ -6,7 +6,9 @@
 # fix touches are built before and after it (fix-6.12.patch instead of
 # fix.patch on 6.12 kernels when present) and patchgen turns all the pairs
 # into one module, $guest/fix_NAME.ko. Objects are rebuilt only when the fix
-# changed since they were built.
+# changed since they were built. patchgen gets the kernel's symbol list
+# ($symlist from stage.sh: kallsyms.sh, a one-time boot for a Debian kernel)
+# to find the sympos of local symbols whose name occurs several times.
 
 # The patch file of fix directory $1 for this kernel.
 fix_patchfile() {
@@ -38,7 +40,7 @@ for fixdir in "$repo"/samples/vmlinux/*/; do
 		fi
 		pairs+=("$dir/old.o" "$dir/new.o")
 	done
-	patchgen -o "$out/fixes/fix_$name.ko" "${pairs[@]}" >"$out/fixes/$name.log" 2>&1 ||
+	patchgen --system-map "$symlist" -o "$out/fixes/fix_$name.ko" "${pairs[@]}" >"$out/fixes/$name.log" 2>&1 ||
 		{ cat "$out/fixes/$name.log"; die "patchgen failed for fix $name on $kid"; }
 	cp "$out/fixes/fix_$name.ko" "$guest/"
 done

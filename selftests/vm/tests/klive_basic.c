@@ -1,101 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /* klive_basic.c - in-VM tests of the end-to-end path: load, patch, unpatch, refuse. */
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "klive_vm.h"
 
-/* Everything the host put into the initramfs lives here. */
-#define DIR "/klive/"
-#define LP "/sys/kernel/livepatch/"
 /* The kernel command line the host boots with carries this secret. */
 #define SECRET "app.password=hunter2"
 #define REDACTED "app.password=********"
-
-static int run(const char *fmt, ...)
-{
-	char cmd[512];
-	va_list ap;
-	int ret;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	ret = system(cmd);
-	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
-}
-
-/* Whole content of a small file, or "" when it cannot be read. */
-static const char *slurp(const char *path)
-{
-	static char buf[8192];
-	FILE *f = fopen(path, "r");
-	size_t n = 0;
-
-	buf[0] = '\0';
-	if (f) {
-		n = fread(buf, 1, sizeof(buf) - 1, f);
-		fclose(f);
-	}
-	buf[n] = '\0';
-	return buf;
-}
-
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-static int write_str(const char *path, const char *s)
-{
-	FILE *f = fopen(path, "w");
-	int ok;
-
-	if (!f)
-		return -errno;
-	ok = fputs(s, f) >= 0;
-	ok &= fclose(f) == 0;
-	return ok ? 0 : -EIO;
-}
-
-/* Poll a patch's transition file until it reads 0; 0 on success. */
-static int wait_settled(const char *patch)
-{
-	char path[256];
-	int i;
-
-	snprintf(path, sizeof(path), LP "%s/transition", patch);
-	for (i = 0; i < 600; i++) {
-		if (!exists(path))
-			return 0;
-		if (!strcmp(slurp(path), "0\n"))
-			return 0;
-		usleep(100000);
-	}
-	return -1;
-}
-
-/* Poll until the patch's directory has gone (unpatching finished). */
-static int wait_gone(const char *patch)
-{
-	char path[256];
-	int i;
-
-	snprintf(path, sizeof(path), LP "%s", patch);
-	for (i = 0; i < 600; i++) {
-		if (!exists(path))
-			return 0;
-		usleep(100000);
-	}
-	return -1;
-}
 
 static int has_builtin_livepatch(void)
 {
@@ -110,7 +25,7 @@ TEST(core_loads)
 {
 	ASSERT_NE(0, run("grep -qw klive /proc/modules"));
 	EXPECT_EQ(has_builtin_livepatch(), exists(LP));
-	ASSERT_EQ(0, run("insmod " DIR "klive.ko"));
+	ASSERT_EQ(0, run("insmod " KDIR "klive.ko"));
 	ASSERT_TRUE(exists(LP));
 }
 
@@ -118,10 +33,10 @@ TEST(vmlinux_function_patch_and_unpatch)
 {
 	ASSERT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));
 
-	ASSERT_EQ(0, run("insmod " DIR "cmdline_fix.ko"));
+	ASSERT_EQ(0, run("insmod " KDIR "cmdline_fix.ko"));
 	ASSERT_EQ(0, strcmp(slurp(LP "cmdline_fix/enabled"), "1\n"));
 	ASSERT_TRUE(exists(LP "cmdline_fix/vmlinux/cmdline_proc_show,1"));
-	ASSERT_EQ(0, wait_settled("cmdline_fix"));
+	ASSERT_EQ(0, wait_settled("cmdline_fix", 60000));
 	ASSERT_EQ(0, strcmp(slurp(LP "cmdline_fix/transition"), "0\n"));
 	EXPECT_EQ(NULL, strstr(slurp("/proc/cmdline"), SECRET));
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), REDACTED));
@@ -130,7 +45,7 @@ TEST(vmlinux_function_patch_and_unpatch)
 	EXPECT_NE(0, run("rmmod cmdline_fix 2>/dev/null"));
 
 	ASSERT_EQ(0, write_str(LP "cmdline_fix/enabled", "0"));
-	ASSERT_EQ(0, wait_gone("cmdline_fix"));
+	ASSERT_EQ(0, wait_gone("cmdline_fix", 60000));
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));
 	ASSERT_EQ(0, run("rmmod cmdline_fix"));
 }
@@ -139,19 +54,19 @@ TEST(module_function_patch_and_unpatch)
 {
 	char before[256];
 
-	ASSERT_EQ(0, run("insmod " DIR "klive_sample.ko"));
-	snprintf(before, sizeof(before), "%s", slurp("/proc/klive_sample"));
+	ASSERT_EQ(0, run("insmod " KDIR "klive_sample.ko"));
+	read_into("/proc/klive_sample", before, sizeof(before));
 	ASSERT_NE(NULL, strstr(before, "allowed=yes"));
 
-	ASSERT_EQ(0, run("insmod " DIR "sample_fix.ko"));
-	ASSERT_EQ(0, wait_settled("sample_fix"));
+	ASSERT_EQ(0, run("insmod " KDIR "sample_fix.ko"));
+	ASSERT_EQ(0, wait_settled("sample_fix", 60000));
 	EXPECT_TRUE(exists(LP "sample_fix/klive_sample"));
 	EXPECT_NE(NULL, strstr(slurp("/proc/klive_sample"), "allowed=no"));
 	/* The patched module cannot go away under the patch. */
 	EXPECT_NE(0, run("rmmod klive_sample 2>/dev/null"));
 
 	ASSERT_EQ(0, write_str(LP "sample_fix/enabled", "0"));
-	ASSERT_EQ(0, wait_gone("sample_fix"));
+	ASSERT_EQ(0, wait_gone("sample_fix", 60000));
 	EXPECT_NE(NULL, strstr(slurp("/proc/klive_sample"), "allowed=yes"));
 	ASSERT_EQ(0, run("rmmod sample_fix"));
 	ASSERT_EQ(0, run("rmmod klive_sample"));
@@ -162,12 +77,39 @@ TEST(missing_function_refused)
 {
 	const char *cmdline;
 
-	ASSERT_NE(0, run("insmod " DIR "klive_bad_patch.ko 2>/dev/null"));
+	ASSERT_NE(0, run("insmod " KDIR "klive_bad_patch.ko 2>/dev/null"));
 	EXPECT_FALSE(exists(LP "klive_bad_patch"));
 	EXPECT_NE(0, run("grep -qw klive_bad_patch /proc/modules"));
 	EXPECT_EQ(0, run("dmesg | grep -q 'klive: klive_bad_patch: .*klive_no_such_function'"));
 	cmdline = slurp("/proc/cmdline");
 	EXPECT_NE(NULL, strstr(cmdline, SECRET));
+}
+
+#define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
+
+/*
+ * Switching ftrace off would silently drop the redirection: it is refused
+ * while a patch is in force, and a patch cannot be loaded while it is off.
+ */
+TEST(ftrace_disable_and_patching_exclude_each_other)
+{
+	ASSERT_EQ(0, strcmp(slurp(FTRACE_ENABLED), "1\n"));
+	ASSERT_EQ(0, run("insmod " KDIR "cmdline_fix.ko"));
+	ASSERT_EQ(0, wait_settled("cmdline_fix", 60000));
+	EXPECT_NE(0, write_str(FTRACE_ENABLED, "0"));
+	EXPECT_EQ(0, strcmp(slurp(FTRACE_ENABLED), "1\n"));
+	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), REDACTED));
+	ASSERT_EQ(0, write_str(LP "cmdline_fix/enabled", "0"));
+	ASSERT_EQ(0, wait_gone("cmdline_fix", 60000));
+	ASSERT_EQ(0, run("rmmod cmdline_fix"));
+
+	ASSERT_EQ(0, write_str(FTRACE_ENABLED, "0"));
+	EXPECT_NE(0, run("insmod " KDIR "cmdline_fix.ko 2>/dev/null"));
+	EXPECT_FALSE(exists(LP "cmdline_fix"));
+	EXPECT_NE(0, run("grep -qw cmdline_fix /proc/modules"));
+	EXPECT_EQ(0, run("dmesg | grep -q 'klive: cmdline_fix: .*ftrace is disabled'"));
+	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));
+	ASSERT_EQ(0, write_str(FTRACE_ENABLED, "1"));
 }
 
 /* klive's patches live beside the kernel's own livepatch patches. */
@@ -178,24 +120,24 @@ TEST(beside_builtin_livepatch)
 		ASSERT_TRUE(exists(LP));
 		SKIP(return, "kernel has no built-in livepatch");
 	}
-	ASSERT_EQ(0, run("insmod " DIR "klp_version.ko"));
-	ASSERT_EQ(0, wait_settled("klp_version"));
+	ASSERT_EQ(0, run("insmod " KDIR "klp_version.ko"));
+	ASSERT_EQ(0, wait_settled("klp_version", 60000));
 	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 
-	ASSERT_EQ(0, run("insmod " DIR "cmdline_fix.ko"));
-	ASSERT_EQ(0, wait_settled("cmdline_fix"));
+	ASSERT_EQ(0, run("insmod " KDIR "cmdline_fix.ko"));
+	ASSERT_EQ(0, wait_settled("cmdline_fix", 60000));
 	EXPECT_TRUE(exists(LP "klp_version/enabled"));
 	EXPECT_TRUE(exists(LP "cmdline_fix/enabled"));
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), REDACTED));
 	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 
 	ASSERT_EQ(0, write_str(LP "cmdline_fix/enabled", "0"));
-	ASSERT_EQ(0, wait_gone("cmdline_fix"));
+	ASSERT_EQ(0, wait_gone("cmdline_fix", 60000));
 	ASSERT_EQ(0, run("rmmod cmdline_fix"));
 	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 
 	ASSERT_EQ(0, write_str(LP "klp_version/enabled", "0"));
-	ASSERT_EQ(0, wait_gone("klp_version"));
+	ASSERT_EQ(0, wait_gone("klp_version", 60000));
 	EXPECT_EQ(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));
 }
