@@ -4,6 +4,7 @@
 
 #include <capstone/capstone.h>
 #include <elf.h>
+#include <string.h>
 
 static bool has_rela(const struct section *s, uint64_t off)
 {
@@ -66,44 +67,75 @@ static const char *add_ref(const struct elfobj *o, const struct section *s,
 	return NULL;
 }
 
-const char *disasm_func(const struct elfobj *o, const struct section *s,
-			uint64_t start, uint64_t size, struct code_map *map,
-			struct rela **extra, size_t *nextra)
+/*
+ * Instructions the kernel uses that Debian's capstone (4.0) cannot decode:
+ * fixed bytes, no operand, so the length is all patchgen needs.
+ */
+static const struct {
+	uint8_t len, bytes[4];
+} opaque_insns[] = {
+	{ 3, { 0x0f, 0x01, 0xe8 } },		/* serialize */
+	{ 3, { 0x0f, 0x01, 0xc6 } },		/* wrmsrns */
+	{ 3, { 0x0f, 0x01, 0xc5 } },		/* pconfig */
+	{ 3, { 0x0f, 0x01, 0xc0 } },		/* enclv */
+	{ 3, { 0x0f, 0x01, 0xee } },		/* rdpkru */
+	{ 3, { 0x0f, 0x01, 0xef } },		/* wrpkru */
+	{ 4, { 0x66, 0x0f, 0x01, 0xcc } },	/* tdcall */
+	{ 4, { 0x66, 0x0f, 0x01, 0xcd } },	/* seamret */
+	{ 4, { 0x66, 0x0f, 0x01, 0xce } },	/* seamops */
+	{ 4, { 0xf3, 0x0f, 0x01, 0xec } },	/* uiret */
+	{ 4, { 0xf3, 0x0f, 0x01, 0xee } },	/* clui */
+	{ 4, { 0xf3, 0x0f, 0x01, 0xef } },	/* stui */
+	{ 4, { 0xf3, 0x0f, 0x01, 0xfa } },	/* mcommit */
+};
+
+/* Length of a known opaque instruction at P (AVAIL bytes), or 0. */
+static unsigned int opaque_len(const uint8_t *p, uint64_t avail)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(opaque_insns) / sizeof(opaque_insns[0]); i++)
+		if (opaque_insns[i].len <= avail &&
+		    !memcmp(p, opaque_insns[i].bytes, opaque_insns[i].len))
+			return opaque_insns[i].len;
+	return 0;
+}
+
+/* Decode one capstone run of instructions into MAP; NULL or a reason. */
+static const char *decode_run(csh h, const struct elfobj *o, const struct section *s,
+			      uint64_t start, uint64_t size, uint64_t *pos,
+			      struct code_map *map, size_t *mapcap,
+			      struct rela **extra, size_t *nextra, size_t *cap)
 {
 	const char *err = NULL;
-	size_t cap = *nextra, i, count;
+	size_t i, count;
 	cs_insn *insns;
-	uint64_t pos = start;
-	csh h;
 
-	map->insns = NULL;
-	map->n = 0;
-	if (!s->data || start + size > s->size)
-		return "function lies outside its section";
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
-		fatal("patchgen", "capstone: cannot open x86-64 disassembler");
-	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	count = cs_disasm(h, s->data + start, size, start, 0, &insns);
-	map->insns = xcalloc(count, sizeof(*map->insns));
+	count = cs_disasm(h, s->data + *pos, start + size - *pos, *pos, 0, &insns);
+	if (map->n + count > *mapcap) {
+		*mapcap = (map->n + count) * 2 + 16;
+		map->insns = xrealloc(map->insns, *mapcap * sizeof(*map->insns));
+	}
 	for (i = 0; i < count && !err; i++) {
 		const cs_insn *ci = &insns[i];
 		const cs_x86 *x = &ci->detail->x86;
 		uint64_t end = ci->address + ci->size;
 		bool branch = cs_insn_group(h, ci, CS_GRP_BRANCH_RELATIVE);
+		struct insn *in = &map->insns[map->n++];
 		unsigned int j;
 
-		map->insns[i].off = ci->address;
-		map->insns[i].len = (uint8_t)ci->size;
-		map->insns[i].branch = branch || cs_insn_group(h, ci, CS_GRP_CALL) ||
-				       cs_insn_group(h, ci, CS_GRP_JUMP);
-		pos = end;
+		in->off = ci->address;
+		in->len = (uint8_t)ci->size;
+		in->branch = branch || cs_insn_group(h, ci, CS_GRP_CALL) ||
+			     cs_insn_group(h, ci, CS_GRP_JUMP);
+		*pos = end;
 		if (branch && x->op_count == 1 && x->operands[0].type == X86_OP_IMM) {
 			uint64_t target = (uint64_t)x->operands[0].imm;
 			unsigned int rs = branch_rel_size(ci);
 
 			if (target < start || target >= start + size)
 				err = add_ref(o, s, ci, end - rs, rs, target,
-					      extra, nextra, &cap);
+					      extra, nextra, cap);
 			continue;
 		}
 		for (j = 0; j < x->op_count && !err; j++) {
@@ -117,12 +149,47 @@ const char *disasm_func(const struct elfobj *o, const struct section *s,
 				err = "cannot locate a rip-relative displacement";
 			else if (target < start || target >= start + size)
 				err = add_ref(o, s, ci, ci->address + x->encoding.disp_offset,
-					      4, target, extra, nextra, &cap);
+					      4, target, extra, nextra, cap);
 		}
 	}
-	map->n = count;
 	if (count)
 		cs_free(insns, count);
+	return err;
+}
+
+const char *disasm_func(const struct elfobj *o, const struct section *s,
+			uint64_t start, uint64_t size, struct code_map *map,
+			struct rela **extra, size_t *nextra)
+{
+	const char *err = NULL;
+	size_t cap = *nextra, mapcap = 0;
+	uint64_t pos = start;
+	unsigned int len;
+	csh h;
+
+	map->insns = NULL;
+	map->n = 0;
+	if (!s->data || start + size > s->size)
+		return "function lies outside its section";
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+		fatal("patchgen", "capstone: cannot open x86-64 disassembler");
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	while (!err && pos < start + size) {
+		err = decode_run(h, o, s, start, size, &pos, map, &mapcap,
+				 extra, nextra, &cap);
+		if (err || pos == start + size)
+			break;
+		/* capstone stopped: an instruction it does not know? */
+		len = opaque_len(s->data + pos, start + size - pos);
+		if (!len)
+			break;
+		if (map->n == mapcap) {
+			mapcap = mapcap * 2 + 16;
+			map->insns = xrealloc(map->insns, mapcap * sizeof(*map->insns));
+		}
+		map->insns[map->n++] = (struct insn){ .off = pos, .len = (uint8_t)len };
+		pos += len;
+	}
 	cs_close(&h);
 	if (!err && pos != start + size)
 		err = xasprintf("cannot decode the instruction at offset 0x%llx",

@@ -158,7 +158,7 @@ static void load_sysmap(struct kinfo *k, const char *path)
 {
 	FILE *f = fopen(path, "r");
 	char line[1024];
-	size_t cap = 0;
+	size_t cap = 0, ncap = 0;
 
 	if (!f)
 		fatal(path, "cannot open System.map");
@@ -180,6 +180,8 @@ static void load_sysmap(struct kinfo *k, const char *path)
 		grow(&o->idx, &o->cap, o->n, sizeof(*o->idx));
 		o->idx[o->n++] = k->nsymlist;
 		grow(&k->symtypes, &cap, k->nsymlist, 1);
+		grow(&k->symnames, &ncap, k->nsymlist, sizeof(*k->symnames));
+		k->symnames[k->nsymlist] = xstrdup(name);
 		k->symtypes[k->nsymlist++] = type[0];
 	}
 	fclose(f);
@@ -389,4 +391,37 @@ out:
 	free(support);
 	*pos = pick;
 	return err;
+}
+
+/*
+ * The linker keeps an object's section whole, so its symbols follow each
+ * other in kallsyms order exactly as in the object. Where an object has
+ * many same-named statics (the __already_done.N flags of WARN_ONCE), their
+ * neighbours are ambiguous too, but the whole run of names is not.
+ */
+long kinfo_run_sympos(const struct kinfo *k, const char *name,
+		      char *const *run, size_t nrun, size_t self)
+{
+	const struct koccur *o = strmap_get(k->sysmap, name);
+	long pick = 0;
+	size_t i, j;
+
+	/* two names in a row can be a coincidence; three rarely are */
+	if (!o || nrun < 3 || self >= nrun)
+		return 0;
+	for (i = 0; i < o->n; i++) {
+		size_t at = o->idx[i];
+
+		if (at < self || at - self + nrun > k->nsymlist)
+			continue;
+		for (j = 0; j < nrun; j++)
+			if (strcmp(k->symnames[at - self + j], run[j]))
+				break;
+		if (j < nrun)
+			continue;
+		if (pick)
+			return 0;	/* twice: no better than a guess */
+		pick = (long)i + 1;
+	}
+	return pick;
 }

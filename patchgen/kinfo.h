@@ -15,6 +15,7 @@ struct kinfo {
 	struct strmap *sysmap;	/* name -> struct koccur, NULL when unavailable */
 	char *sysmap_path;
 	char *symtypes;		/* type letter of each list entry, in kallsyms order */
+	char **symnames;	/* name of each list entry */
 	size_t nsymlist;
 	bool orc, ibt, rethunk;	/* from the kernel config */
 	unsigned int padding;	/* CONFIG_FUNCTION_PADDING_BYTES when CALL_PADDING */
@@ -42,6 +43,14 @@ enum ksym_class { KS_ANY, KS_TEXT, KS_DATA };
  */
 char *kinfo_pick_sympos(const struct kinfo *k, const char *name, bool global,
 			enum ksym_class cls, char *const *near, size_t nnear, long *pos);
+
+/*
+ * sympos of NAME when RUN (the names of the symbols of its object's
+ * section, in address order, NAME at RUN[SELF]) stands in the list at
+ * exactly one place as one unbroken run of at least three; 0 otherwise.
+ */
+long kinfo_run_sympos(const struct kinfo *k, const char *name,
+		      char *const *run, size_t nrun, size_t self);
 
 /* A small string-keyed hash map. */
 struct strmap *strmap_new(void);

@@ -202,10 +202,13 @@ bool lineno_only_args(const struct item *o, const unsigned char *a,
 		ok = r >= 0 && mov_imm32_reg(a + off, ci->size) == r &&
 		     feeds_line_arg(h, insns, count, k, r, vn, n);
 	}
+	/* every byte must have been looked at: capstone stops at what it cannot decode */
+	if (ok && (!count || insns[count - 1].address + insns[count - 1].size != start + size))
+		ok = false;
 	if (count)
 		cs_free(insns, count);
 	cs_close(&h);
-	return ok && count == n->map.n;
+	return ok && count == n->map.n && !o->code_err && !n->code_err;
 }
 
 void lineno_mask_dyndbg(unsigned char *buf, uint64_t size)

@@ -92,6 +92,49 @@ static bool same_area(const char *a, const char *b)
 	return n == area_len(b) && !strncmp(a, b, n);
 }
 
+static int by_value(const void *a, const void *b)
+{
+	const struct symbol *x = *(const struct symbol *const *)a;
+	const struct symbol *y = *(const struct symbol *const *)b;
+
+	return x->value < y->value ? -1 : x->value > y->value;
+}
+
+/* SELF's sympos from the run of its section's symbols (kinfo_run_sympos), or 0. */
+static long section_run_sympos(struct builder *b, const struct elfobj *o,
+			       const struct symbol *self)
+{
+	const struct symbol **syms = NULL;
+	size_t cap = 0, n = 0, i, at = 0;
+	char **run;
+	long pos = 0;
+
+	for (i = 0; i < o->nsyms; i++) {
+		const struct symbol *s = &o->syms[i];
+
+		if (s->shndx != self->shndx ||
+		    (s->type != STT_FUNC && s->type != STT_OBJECT))
+			continue;
+		grow(&syms, &cap, n, sizeof(*syms));
+		syms[n++] = s;
+	}
+	qsort(syms, n, sizeof(*syms), by_value);
+	run = xcalloc(n + 1, sizeof(*run));
+	for (i = 0; i < n; i++) {
+		/* two symbols at one address: their order in kallsyms is not ours */
+		if (i && syms[i]->value == syms[i - 1]->value)
+			goto out;
+		if (syms[i] == self)
+			at = i;
+		run[i] = (char *)syms[i]->name;
+	}
+	pos = kinfo_run_sympos(b->k, self->name, run, n, at);
+out:
+	free(run);
+	free(syms);
+	return pos;
+}
+
 /*
  * Tell which of several same-named vmlinux symbols NAME of P's object is,
  * by the object's other symbols of the same area around it
@@ -114,6 +157,11 @@ static const char *pick_sympos(struct builder *b, const struct pair *p, const ch
 			self = &o->syms[i];
 	if (self)
 		cls = o->secs[self->shndx].flags & SHF_EXECINSTR ? KS_TEXT : KS_DATA;
+	if (self) {
+		*pos = section_run_sympos(b, o, self);
+		if (*pos)
+			return NULL;
+	}
 	for (i = 0; self && i < o->nsyms; i++) {
 		const struct symbol *s = &o->syms[i];
 
@@ -188,6 +236,9 @@ static const char *running(struct builder *b, const struct pair *p, const char *
 		out->kind = REF_EXTERN;
 		return NULL;
 	}
+	if (type == R_X86_64_PC64)	/* the key of a __jump_table entry */
+		return xasprintf("jump label on '%s', which is not exported: only the module loader applies jump label entries, and it resolves exported keys only",
+				 name);
 	if (!type_ok_for_klive(type))
 		return xasprintf("reference to '%s' needs relocation type %u, which klive cannot resolve",
 				 name, type);
