@@ -121,8 +121,12 @@ static long section_run_sympos(struct builder *b, const struct elfobj *o,
 	qsort(syms, n, sizeof(*syms), by_value);
 	run = xcalloc(n + 1, sizeof(*run));
 	for (i = 0; i < n; i++) {
-		/* two symbols at one address: their order in kallsyms is not ours */
-		if (i && syms[i]->value == syms[i - 1]->value)
+		/*
+		 * Two symbols at one address (or an empty one, which shares its
+		 * address with whatever the linker puts next): their order in
+		 * kallsyms is not necessarily ours.
+		 */
+		if ((i && syms[i]->value == syms[i - 1]->value) || !syms[i]->size)
 			goto out;
 		if (syms[i] == self)
 			at = i;
