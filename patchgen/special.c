@@ -148,6 +148,84 @@ static bool unexported_key(struct builder *b, struct pair *p, const struct speci
 	return false;
 }
 
+/* Name of the symbol the F_KEY field of entry E of S refers to, or NULL. */
+static const char *key_symbol(const struct pair *p, const struct special_desc *d,
+			      const struct section *s, uint64_t e, unsigned int es)
+{
+	size_t i, hi = elfobj_rela_lower(s, e + es);
+
+	for (i = elfobj_rela_lower(s, e); i < hi; i++) {
+		const struct field *f = field_at(d, s->relas[i].off - e);
+
+		if (f && f->kind == F_KEY)
+			return p->new.syms[s->relas[i].sym].name;
+	}
+	return NULL;
+}
+
+/* Section offset a code field at entry offset FOFF of entry E points to. */
+static bool code_field(const struct pair *p, const struct section *s, uint64_t e,
+		       unsigned int foff, uint64_t *at)
+{
+	size_t i = elfobj_rela_lower(s, e + foff);
+	const struct symbol *sym;
+
+	if (i >= s->nrelas || s->relas[i].off != e + foff)
+		return false;
+	sym = &p->new.syms[s->relas[i].sym];
+	*at = sym->value + (uint64_t)s->relas[i].addend;
+	return true;
+}
+
+/*
+ * A jump label on a tracepoint whose key is not exported: the module loader
+ * cannot apply its entry, so the copy takes the branch for good. With no
+ * probe attached, the enabled path calls the tracepoint's iterator, which
+ * finds no probe and returns: the same behaviour, a few cycles slower.
+ * Any other unexported key keeps the refusal (its branch changes behaviour).
+ */
+static const char *force_tracepoint_on(struct builder *b, const struct pair *p,
+				       const struct section *s, uint64_t e,
+				       const struct crange *owner)
+{
+	static const unsigned char nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+	static const unsigned char nop2[] = { 0x66, 0x90 };
+	uint64_t site, target;
+	struct chunk *c = NULL;
+	unsigned char *code;
+	int64_t rel;
+	size_t i;
+
+	if (!code_field(p, s, e, 0, &site) || !code_field(p, s, e, 4, &target) ||
+	    site < owner->start || target < owner->start ||
+	    site >= owner->start + owner->size || target > owner->start + owner->size)
+		return "its branch target is outside the function";
+	for (i = 0; i < b->plan->nchunks && !c; i++)
+		if (!strcmp(b->plan->chunks[i]->label, owner->label))
+			c = b->plan->chunks[i];
+	if (!c || !c->bytes || site - owner->start + 5 > c->size)
+		return "its code is not in the patch";
+	code = c->bytes + (site - owner->start);
+	if (code[0] == 0xe9 || code[0] == 0xeb)
+		return NULL;	/* compiled as taken already */
+	if (!memcmp(code, nop5, sizeof(nop5))) {
+		rel = (int64_t)target - (int64_t)(site + 5);
+		code[0] = 0xe9;
+		code[1] = (unsigned char)rel;
+		code[2] = (unsigned char)(rel >> 8);
+		code[3] = (unsigned char)(rel >> 16);
+		code[4] = (unsigned char)(rel >> 24);
+		return NULL;
+	}
+	rel = (int64_t)target - (int64_t)(site + 2);
+	if (!memcmp(code, nop2, sizeof(nop2)) && rel >= -128 && rel <= 127) {
+		code[0] = 0xeb;
+		code[1] = (unsigned char)rel;
+		return NULL;
+	}
+	return "its site is not a jump label NOP";
+}
+
 /* Copy entry I of S (size ES) when it belongs to copied code. */
 static void carry_entry(struct builder *b, struct pair *p, const struct special_desc *d,
 			const struct section *s, uint64_t e, unsigned int es,
@@ -162,6 +240,23 @@ static void carry_entry(struct builder *b, struct pair *p, const struct special_
 	if (d->drop_unexported_key && unexported_key(b, p, d, s, e, es)) {
 		plan_count_special(b->plan, xasprintf("%s(dropped)", s->name), owner_name(owner));
 		return;
+	}
+	if (!strcmp(d->name, "__jump_table")) {
+		const char *key = key_symbol(p, d, s, e, es);
+		const char *why = NULL;
+
+		if (key && !strncmp(key, "__tracepoint_", 13) &&
+		    !kinfo_export_module(b->k, key)) {
+			why = force_tracepoint_on(b, p, s, e, owner);
+			if (!why) {
+				plan_count_special(b->plan, "__jump_table(tracepoint always on)",
+						   owner_name(owner));
+				return;
+			}
+			refuse(b, p->newpath, xasprintf("function '%s': jump label on tracepoint '%s': %s",
+							fn_name(owner), key, why));
+			return;
+		}
 	}
 	c = plan_new_chunk(b->plan, new_label(b, ".Lklive.entry"));
 	c->section = s->name;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -330,6 +331,40 @@ TEST(kallsyms_abs_hidden)
 	EXPECT_EQ(0, kallsyms_absolute());
 	ASSERT_EQ(0, unpatch("kallsyms_abs"));
 	EXPECT_EQ(before, kallsyms_absolute());
+}
+
+/*
+ * __set_task_comm() has a jump label on the task_rename tracepoint, whose
+ * key is not exported: the patch takes the tracepoint branch for good and
+ * must behave the same, without a probe (nothing happens) and with one
+ * (the event is recorded).
+ */
+#define TASK_RENAME "/sys/kernel/tracing/events/task/task_rename/enable"
+
+TEST(taskcomm_tracepoint)
+{
+	char comm[32];
+
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "klive\n"));
+	EXPECT_EQ(0, strcmp(read_into("/proc/self/comm", comm, sizeof(comm)), "klive\n\n"));
+	ASSERT_EQ(0, patch("taskcomm"));
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "klive\n"));
+	EXPECT_EQ(0, strcmp(read_into("/proc/self/comm", comm, sizeof(comm)), "klive\n"));
+	/* with a probe attached, the patched code reports the event */
+	if (exists("/sys/kernel/tracing"))
+		ASSERT_EQ(0, run("grep -q ' /sys/kernel/tracing ' /proc/mounts || mount -t tracefs nodev /sys/kernel/tracing"));
+	if (!exists(TASK_RENAME)) {
+		TH_LOG("no task_rename event on this kernel: not traced");
+	} else {
+		ASSERT_EQ(0, write_str(TASK_RENAME, "1"));
+		ASSERT_EQ(0, prctl(PR_SET_NAME, "klive_tp"));
+		ASSERT_EQ(0, write_str(TASK_RENAME, "0"));
+		EXPECT_EQ(0, run("grep -q 'newcomm=klive_tp' /sys/kernel/tracing/trace"));
+	}
+	ASSERT_EQ(0, unpatch("taskcomm"));
+	ASSERT_EQ(0, prctl(PR_SET_NAME, "klive\n"));
+	EXPECT_EQ(0, strcmp(read_into("/proc/self/comm", comm, sizeof(comm)), "klive\n\n"));
+	prctl(PR_SET_NAME, "klive_fixes");
 }
 
 /* Leave the kernel as klive_basic left it: klive unloaded. */
