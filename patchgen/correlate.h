@@ -29,6 +29,7 @@ struct item {
 	struct item **owners;	/* functions referring to it (a .cold part: its function) */
 	size_t nowners, capowners;
 	char *pair_err;		/* why it cannot be told which OLD static it is */
+	bool fresh_once;	/* a print-once flag copied fresh (see resolve.c) */
 	/* functions only: decoded code and relocations in [value, value+size) */
 	struct code_map map;
 	struct rela *relas;

@@ -237,10 +237,12 @@ static void print_statics(const struct objview *v, struct strmap *seen)
 			if (fn->relas[j].synthetic)
 				continue;
 			t = view_ref_target(v, fn, &fn->relas[j]);
-			if (!t || !t->numbered || (!t->twin && t->pair_err))
+			if (!t || !t->numbered || (!t->twin && t->pair_err && !t->fresh_once))
 				continue;
 			owners = item_owner_names(t);
-			line = t->twin ? xasprintf("static %s -> %s (in %s)", t->sym->name,
+			line = t->fresh_once ? xasprintf("static %s fresh print-once flag (in %s)",
+							 t->sym->name, owners) :
+			       t->twin ? xasprintf("static %s -> %s (in %s)", t->sym->name,
 						   t->twin->sym->name, owners) :
 					 xasprintf("static %s new (in %s)", t->sym->name, owners);
 			if (!strmap_get(seen, line)) {

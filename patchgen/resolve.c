@@ -290,6 +290,19 @@ static struct chunk *carry_range(struct builder *b, struct pair *p, const struct
 	return c;
 }
 
+/*
+ * The flag of a WARN_ONCE/printk_once (DO_ONCE_LITE keeps it in .data.once,
+ * .data..once since 6.10):
+ * when the running kernel's instance cannot be told apart, a fresh copy
+ * costs at most one repeated message, so it is not worth a refusal.
+ */
+static bool print_once_flag(const struct item *it)
+{
+	return it->numbered && (!strcmp(it->sec->name, ".data.once") ||
+				!strcmp(it->sec->name, ".data..once")) &&
+	       !strncmp(it->sym->name, "__already_done.", 15);
+}
+
 static const char *carry_data_item(struct builder *b, struct pair *p, struct item *it)
 {
 	if (!it->label) {
@@ -359,6 +372,7 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 	const struct symbol *sym = &o->syms[r->sym];
 	const struct section *s;
 	struct item *it = NULL;
+	const char *err = NULL;
 	int64_t a, off;
 	uint64_t ref;
 
@@ -431,11 +445,24 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 		out->addend = off;
 		return NULL;
 	}
-	if (it->twin)
-		return running(b, p, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
-			       r->type, off, out);
-	if (it->pair_err)
+	if (it->twin) {
+		err = running(b, p, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
+			      r->type, off, out);
+		if (!err || !print_once_flag(it))
+			return err;
+	} else if (it->pair_err && !print_once_flag(it)) {
 		return it->pair_err;
+	}
+	if (print_once_flag(it) && (it->twin || it->pair_err)) {
+		if (!it->fresh_once)
+			warnx_(p->newpath, "print-once flag '%s' is a fresh copy (%s): its message may be printed once more",
+			       it->sym->name, it->pair_err ? it->pair_err : err);
+		it->fresh_once = true;
+		out->kind = REF_LOCAL;
+		out->sym = carry_data_item(b, p, it);
+		out->addend = off;
+		return NULL;
+	}
 	if (it->twin_ambiguous)
 		return xasprintf("cannot tell which variable of the running kernel '%s' is (several candidates)",
 				 it->sym->name);

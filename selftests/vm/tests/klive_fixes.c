@@ -339,6 +339,35 @@ TEST(kallsyms_abs_hidden)
  * must behave the same, without a probe (nothing happens) and with one
  * (the event is recorded).
  */
+static int personality_reads(void)
+{
+	char buf[32];
+
+	read_into("/proc/self/personality", buf, sizeof(buf));
+	read_into("/proc/self/personality", buf, sizeof(buf));
+	return dmesg_count("klive-oomwarn: personality read");
+}
+
+/*
+ * Print-once flags: __set_oom_adj()'s is the running kernel's or a fresh
+ * copy (patchgen says which), and the new one in proc_pid_personality() is
+ * fresh: either way each message appears at most once.
+ */
+TEST(oomwarn_once_flags)
+{
+	ASSERT_EQ(58, oom_adj_to_score(1));
+	ASSERT_EQ(0, personality_reads());
+	ASSERT_EQ(0, patch("oomwarn"));
+	EXPECT_EQ(59, oom_adj_to_score(1));
+	EXPECT_EQ(59, oom_adj_to_score(1));
+	EXPECT_GE(1, dmesg_count("is deprecated (klive-oomwarn)"));
+	EXPECT_EQ(1, personality_reads());
+	EXPECT_EQ(1, personality_reads());
+	ASSERT_EQ(0, unpatch("oomwarn"));
+	EXPECT_EQ(58, oom_adj_to_score(1));
+	oom_adj_to_score(0);
+}
+
 #define TASK_RENAME "/sys/kernel/tracing/events/task/task_rename/enable"
 
 TEST(taskcomm_tracepoint)

@@ -1,7 +1,17 @@
 #include "../kstub.h"
 int am_check(int v)
 {
-	kwarn_once(v > 9, "big\n");
-	kwarn_once(v < 0, "negative\n");
+	if (v > 9) {
+		static int seen;
+
+		seen++;
+		v += seen;
+	}
+	if (v < 0) {
+		static int seen;
+
+		seen++;
+		v -= seen;
+	}
 	return v;
 }

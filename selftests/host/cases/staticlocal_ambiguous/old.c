@@ -1,6 +1,11 @@
 #include "../kstub.h"
 int am_check(int v)
 {
-	kwarn_once(v < 0, "negative\n");
+	if (v < 0) {
+		static int seen;
+
+		seen++;
+		v -= seen;
+	}
 	return v;
 }
