@@ -445,19 +445,18 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 		out->addend = off;
 		return NULL;
 	}
-	if (it->twin) {
-		err = running(b, p, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
-			      r->type, off, out);
+	if (it->twin || it->pair_err) {
+		err = it->twin ? running(b, p, it->twin->sym->name,
+					 it->twin->sym->bind != STB_LOCAL, r->type, off, out) :
+				 it->pair_err;
 		if (!err || !print_once_flag(it))
 			return err;
-	} else if (it->pair_err && !print_once_flag(it)) {
-		return it->pair_err;
-	}
-	if (print_once_flag(it) && (it->twin || it->pair_err)) {
 		if (!it->fresh_once)
 			warnx_(p->newpath, "print-once flag '%s' is a fresh copy (%s): its message may be printed once more",
-			       it->sym->name, it->pair_err ? it->pair_err : err);
+			       it->sym->name, err);
 		it->fresh_once = true;
+		memset(out, 0, sizeof(*out));
+		out->type = r->type;
 		out->kind = REF_LOCAL;
 		out->sym = carry_data_item(b, p, it);
 		out->addend = off;

@@ -53,3 +53,15 @@ struct kddebug {
 		printk(msg);							\
 	}									\
 	__w; })
+/* static_branch_unlikely-like: a NOP site with its __jump_table entry */
+struct static_key { int enabled; };
+static __attribute__((always_inline)) inline int kbranch(struct static_key *k)
+{
+	asm goto("1: .byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+		 ".pushsection __jump_table, \"aw\"\n .balign 8\n"
+		 ".long 1b - .\n .long %l[l_yes] - .\n .quad %c0 - .\n .popsection"
+		 : : "i"(k) : : l_yes);
+	return 0;
+l_yes:
+	return 1;
+}
