@@ -32,6 +32,25 @@ static bool klive_valid_name(const char *name)
 	return true;
 }
 
+/* At most this many pieces (.cold parts) per old function. */
+#define KLIVE_PIECES_MAX	16
+
+static bool klive_valid_pieces(const struct klive_func *f)
+{
+	unsigned int k;
+
+	if (f->nr_old_pieces > KLIVE_PIECES_MAX ||
+	    (f->nr_old_pieces && !f->old_pieces))
+		return false;
+	for (k = 0; k < f->nr_old_pieces; k++) {
+		const char *name = f->old_pieces[k].name;
+
+		if (!name || strnlen(name, KSYM_NAME_LEN) == KSYM_NAME_LEN)
+			return false;
+	}
+	return true;
+}
+
 /* Reject malformed patch descriptions before touching anything. */
 static int klive_check_patch(const struct klive_patch *patch)
 {
@@ -55,6 +74,16 @@ static int klive_check_patch(const struct klive_patch *patch)
 	}
 	if (!patch->mod) {
 		pr_err("%s: patch has no module\n", pname);
+		return -EINVAL;
+	}
+	/*
+	 * Only the module's own init may enable it: until it is live no task
+	 * switches, so a failing init cannot leave one in freed code.
+	 */
+	if (READ_ONCE(patch->mod->state) != MODULE_STATE_COMING ||
+	    !within_module_core((unsigned long)patch, patch->mod)) {
+		pr_err("%s: klive_enable_patch() must be called from the init of the module holding the patch\n",
+		       pname);
 		return -EINVAL;
 	}
 	if (!patch->nr_objs || !patch->objs) {
@@ -89,7 +118,8 @@ static int klive_check_patch(const struct klive_patch *patch)
 			const struct klive_func *f = &obj->funcs[j];
 
 			if (!f->old_name || !f->new_func ||
-			    strnlen(f->old_name, KSYM_NAME_LEN) == KSYM_NAME_LEN) {
+			    strnlen(f->old_name, KSYM_NAME_LEN) == KSYM_NAME_LEN ||
+			    !klive_valid_pieces(f)) {
 				pr_err("%s: function %u of %s is malformed\n",
 				       pname, j, obj->name ?: "vmlinux");
 				return -EINVAL;
@@ -164,9 +194,9 @@ static int klive_resolve_func(struct klive_patch_state *kp,
 		       kp->name, f->name);
 		return -EINVAL;
 	}
-	if (!within_module_core(f->new_addr, pmod) ||
+	if (!klive_in_module_text(f->new_addr, 1, pmod) ||
 	    !klive_size_offset(f->new_addr, &f->new_size, &off) || off ||
-	    !f->new_size) {
+	    !f->new_size || !klive_in_module_text(f->new_addr, f->new_size, pmod)) {
 		pr_err("%s: replacement of %s is not a function of the patch module\n",
 		       kp->name, f->name);
 		return -EINVAL;
@@ -176,6 +206,48 @@ static int klive_resolve_func(struct klive_patch_state *kp,
 		pr_err("%s: function %s is already redirected by klive patch %s\n",
 		       kp->name, f->name, owner);
 		return -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Find the old function's other pieces: a task stopped in one is inside
+ * the old function, so the stack check must know them.
+ */
+static int klive_resolve_pieces(struct klive_patch_state *kp,
+				struct klive_obj_state *os,
+				struct klive_func_state *f,
+				const struct klive_func *desc)
+{
+	const char *objname = os->obj->name ?: "vmlinux";
+	unsigned long off;
+	unsigned int k;
+	int ret;
+
+	if (!desc->nr_old_pieces)
+		return 0;
+	f->pieces = kcalloc(desc->nr_old_pieces, sizeof(*f->pieces),
+			    GFP_KERNEL);
+	if (!f->pieces)
+		return -ENOMEM;
+	for (k = 0; k < desc->nr_old_pieces; k++) {
+		const struct klive_piece *pc = &desc->old_pieces[k];
+		struct klive_range *r = &f->pieces[k];
+
+		ret = klive_lookup(os->obj->name, pc->name, pc->sympos,
+				   &r->addr);
+		if (ret) {
+			pr_err("%s: cannot find %s (sympos %lu), a part of %s, in %s\n",
+			       kp->name, pc->name, pc->sympos, f->name, objname);
+			return ret;
+		}
+		if (!klive_size_offset(r->addr, &r->size, &off) || off ||
+		    !r->size) {
+			pr_err("%s: %s in %s is not a symbol start\n", kp->name,
+			       pc->name, objname);
+			return -EINVAL;
+		}
+		f->nr_pieces++;
 	}
 	return 0;
 }
@@ -204,7 +276,8 @@ static int klive_resolve_obj(struct klive_patch_state *kp,
 		f->name = obj->funcs[j].old_name;
 		f->sympos = obj->funcs[j].old_sympos;
 		f->new_addr = (unsigned long)obj->funcs[j].new_func;
-		ret = klive_resolve_func(kp, os, f);
+		ret = klive_resolve_func(kp, os, f) ?:
+		      klive_resolve_pieces(kp, os, f, &obj->funcs[j]);
 		if (ret)
 			return ret;
 	}
@@ -217,7 +290,15 @@ static void klive_release(struct klive_patch_state *kp)
 	unsigned int i;
 
 	klive_sysfs_del(kp);
-	/* forced: a task may still run old or new code, keep both */
+	/*
+	 * forced: a task may still run old or new code, keep both; stuck:
+	 * a hook still points at klive.ko and at the patch, keep them and
+	 * their state.
+	 */
+	if (kp->stuck) {
+		__module_get(THIS_MODULE);
+		return;
+	}
 	for (i = 0; i < kp->nr_objs && !kp->forced; i++) {
 		if (kp->objs[i].mod)
 			module_put(kp->objs[i].mod);
@@ -249,7 +330,10 @@ static void klive_work_fn(struct work_struct *work)
 	/* waits for running handlers: none can enter the patch module after */
 	klive_unregister_funcs(kp);
 	mutex_unlock(&klive_mutex);
-	if (kp->forced)
+	if (kp->stuck)
+		pr_err("%s: unpatched, but a hook could not be removed: patch module and klive stay pinned\n",
+		       kp->name);
+	else if (kp->forced)
 		pr_info("%s: unpatched, patch module stays pinned (forced)\n",
 			kp->name);
 	else
@@ -278,6 +362,10 @@ int klive_request_enabled(struct klive_patch_state *kp, bool enable)
 	int ret = 0;
 
 	mutex_lock(&klive_mutex);
+	if (kp->held) {
+		ret = -EBUSY;
+		goto unlock;
+	}
 	if (kp->dead || kp->enabled == enable) {
 		ret = -EINVAL;
 		goto unlock;
@@ -287,7 +375,7 @@ int klive_request_enabled(struct klive_patch_state *kp, bool enable)
 		klive_transition_reverse(kp);
 	} else {
 		ret = klive_check_busy(kp) ?:
-		      klive_transition_start(kp, enable);
+		      klive_transition_start(kp, enable, false);
 		if (ret)
 			goto unlock;
 		WRITE_ONCE(kp->enabled, enable);
@@ -307,7 +395,7 @@ int klive_request_force(struct klive_patch_state *kp)
 	int ret = 0;
 
 	mutex_lock(&klive_mutex);
-	if (kp->dead || !kp->transition) {
+	if (kp->dead || !kp->transition || kp->held) {
 		ret = -EINVAL;
 		goto unlock;
 	}
@@ -412,7 +500,8 @@ int klive_enable_patch(const struct klive_patch *patch)
 	if (ret)
 		goto fail;
 
-	ret = klive_transition_start(kp, 1);
+	/* tasks start switching once the module is live: klive_module_notify() */
+	ret = klive_transition_start(kp, 1, true);
 	if (ret) {
 		klive_unregister_funcs(kp);
 		goto fail;
@@ -420,7 +509,7 @@ int klive_enable_patch(const struct klive_patch *patch)
 	list_add_tail(&kp->node, &klive_patches);
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
 	kp->enabled = true;
-	queue_delayed_work(klive_wq, &kp->work, 0);
+	kp->held = true;
 	mutex_unlock(&klive_mutex);
 	return 0;
 
@@ -431,6 +520,60 @@ fail:
 	return ret;
 }
 EXPORT_SYMBOL_GPL(klive_enable_patch);
+
+/* The held patch of @mod, if any; klive_mutex held. */
+static struct klive_patch_state *klive_held_patch(struct module *mod)
+{
+	struct klive_patch_state *kp;
+
+	list_for_each_entry(kp, &klive_patches, node) {
+		if (kp->held && kp->patch->mod == mod)
+			return kp;
+	}
+	return NULL;
+}
+
+/*
+ * A patch module's init has returned: if it succeeded, let tasks switch;
+ * if it failed after enabling, take everything back before the loader
+ * frees the module (no task has switched, so none runs its code).
+ */
+static int klive_module_notify(struct notifier_block *nb, unsigned long action,
+			       void *data)
+{
+	struct module *mod = data;
+	struct klive_patch_state *kp;
+
+	if (action != MODULE_STATE_LIVE && action != MODULE_STATE_GOING)
+		return NOTIFY_OK;
+	mutex_lock(&klive_mutex);
+	kp = klive_held_patch(mod);
+	if (!kp) {
+		mutex_unlock(&klive_mutex);
+		return NOTIFY_OK;
+	}
+	kp->held = false;
+	if (action == MODULE_STATE_LIVE) {
+		klive_transition_go(kp);
+		queue_delayed_work(klive_wq, &kp->work, 0);
+		mutex_unlock(&klive_mutex);
+		return NOTIFY_OK;
+	}
+	pr_err("%s: the patch module's init failed after enabling the patch: patch removed\n",
+	       kp->name);
+	klive_transition_cancel(kp);
+	kp->enabled = false;
+	list_del(&kp->node);
+	kp->dead = true;
+	klive_unregister_funcs(kp);
+	mutex_unlock(&klive_mutex);
+	klive_release(kp);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block klive_module_nb = {
+	.notifier_call = klive_module_notify,
+};
 
 static int __init klive_init(void)
 {
@@ -448,12 +591,19 @@ static int __init klive_init(void)
 		destroy_workqueue(klive_wq);
 		return ret;
 	}
+	ret = register_module_notifier(&klive_module_nb);
+	if (ret) {
+		klive_sysfs_exit();
+		destroy_workqueue(klive_wq);
+		return ret;
+	}
 	pr_info("ready (patch ABI %d)\n", KLIVE_ABI_VERSION);
 	return 0;
 }
 
 static void __exit klive_exit(void)
 {
+	unregister_module_notifier(&klive_module_nb);
 	destroy_workqueue(klive_wq);
 	klive_transition_exit();
 	klive_sysfs_exit();

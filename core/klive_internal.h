@@ -16,6 +16,11 @@
 
 struct klive_patch_state;
 
+/* An address range of code. */
+struct klive_range {
+	unsigned long addr, size;
+};
+
 /* One redirected function. */
 struct klive_func_state {
 	struct ftrace_ops ops;
@@ -25,6 +30,8 @@ struct klive_func_state {
 	unsigned long old_addr, old_size;
 	unsigned long new_addr, new_size;
 	unsigned long fentry;		/* ftrace site inside the old function */
+	struct klive_range *pieces;	/* the old function's .cold parts */
+	unsigned int nr_pieces;
 	bool registered;
 	bool kobj_live;
 	struct kobject kobj;
@@ -51,6 +58,8 @@ struct klive_patch_state {
 	bool enabled;			/* target state shown in sysfs */
 	bool transition;		/* true until redirect == enabled */
 	bool forced;			/* pins the patch module forever */
+	bool stuck;			/* ftrace would not let go: pinned too */
+	bool held;			/* patch module not live yet */
 	bool dead;			/* being torn down */
 	bool mod_ref;			/* holds a reference on patch->mod */
 	bool kobj_live;			/* kobj is in sysfs */
@@ -79,6 +88,14 @@ int klive_wake_up_state(struct task_struct *t, unsigned int state);
 bool klive_task_work_cancel(struct task_struct *t, struct callback_head *cb);
 struct kobject *klive_kernel_livepatch_root(void);
 
+/* modmem.c */
+bool klive_in_module_text(unsigned long addr, size_t len,
+			  const struct module *mod);
+bool klive_in_module_data(unsigned long addr, size_t len,
+			  const struct module *mod);
+bool klive_in_module_rodata(unsigned long addr, size_t len,
+			    const struct module *mod);
+
 /* reloc.c */
 int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os);
 
@@ -89,7 +106,10 @@ void klive_unregister_funcs(struct klive_patch_state *kp);
 /* transition.c */
 int klive_current_patched(int fallback);
 struct klive_patch_state *klive_transition_patch(void);
-int klive_transition_start(struct klive_patch_state *kp, int target);
+int klive_transition_start(struct klive_patch_state *kp, int target,
+			   bool hold);
+void klive_transition_go(struct klive_patch_state *kp);
+void klive_transition_cancel(struct klive_patch_state *kp);
 void klive_transition_reverse(struct klive_patch_state *kp);
 void klive_transition_force(struct klive_patch_state *kp);
 bool klive_transition_sweep(struct klive_patch_state *kp);

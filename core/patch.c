@@ -49,12 +49,24 @@ static void notrace klive_ftrace_handler(unsigned long ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
+/*
+ * If ftrace will not let go of the hook, the handler (and through it the
+ * patch module) may still run: the caller pins both, as force does.
+ */
 static void klive_unregister_func(struct klive_func_state *f)
 {
+	int ret;
+
 	if (!f->registered)
 		return;
-	WARN_ON(unregister_ftrace_function(&f->ops));
-	WARN_ON(ftrace_set_filter_ip(&f->ops, f->fentry, 1, 0));
+	ret = unregister_ftrace_function(&f->ops);
+	if (ret) {
+		pr_err("%s: cannot remove the ftrace hook of %s (%d); klive and the patch module stay loaded\n",
+		       f->kp->name, f->name, ret);
+		f->kp->stuck = true;
+		return;
+	}
+	ftrace_free_filter(&f->ops);
 	f->registered = false;
 }
 
@@ -84,7 +96,7 @@ static int klive_register_func(struct klive_patch_state *kp,
 		else
 			pr_err("%s: cannot register ftrace for %s (%d)\n",
 			       kp->name, f->name, ret);
-		ftrace_set_filter_ip(&f->ops, f->fentry, 1, 0);
+		ftrace_free_filter(&f->ops);
 		return ret;
 	}
 	f->registered = true;

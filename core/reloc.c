@@ -40,9 +40,52 @@ static int klive_reloc_value(const struct klive_reloc *r, unsigned long s,
 	return 0;
 }
 
+static bool klive_overlaps(unsigned long addr, size_t len, const void *p,
+			   size_t size)
+{
+	unsigned long b = (unsigned long)p;
+
+	return p && size && addr < b + size && b < addr + len;
+}
+
+/*
+ * Does [addr, addr+len) overlap the description klive reads (patch,
+ * objects, functions, pieces, relocations)? Writing there would change
+ * what was checked.
+ */
+static bool klive_in_description(const struct klive_patch *patch,
+				 unsigned long addr, size_t len)
+{
+	unsigned int i, j;
+
+	if (klive_overlaps(addr, len, patch, sizeof(*patch)) ||
+	    klive_overlaps(addr, len, patch->objs,
+			   patch->nr_objs * sizeof(*patch->objs)))
+		return true;
+	for (i = 0; i < patch->nr_objs; i++) {
+		const struct klive_object *obj = &patch->objs[i];
+
+		if (klive_overlaps(addr, len, obj->funcs,
+				   obj->nr_funcs * sizeof(*obj->funcs)) ||
+		    klive_overlaps(addr, len, obj->relocs,
+				   obj->nr_relocs * sizeof(*obj->relocs)))
+			return true;
+		for (j = 0; j < obj->nr_funcs; j++) {
+			const struct klive_func *f = &obj->funcs[j];
+
+			if (klive_overlaps(addr, len, f->old_pieces,
+					   f->nr_old_pieces *
+					   sizeof(*f->old_pieces)))
+				return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Resolve and write every relocation of one object. Only the patch module's
- * own core memory may be written; its text is already read-only here.
+ * own core text and data may be written, never the patch description; its
+ * text and read-only data are read-only here already.
  */
 int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os)
 {
@@ -82,9 +125,11 @@ int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os)
 			       kp->name, r->type, r->sym, r->loc);
 			return ret;
 		}
-		if (!within_module_core(loc, pmod) ||
-		    !within_module_core(loc + len - 1, pmod)) {
-			pr_err("%s: relocation for %s points outside the patch module\n",
+		if ((!klive_in_module_text(loc, len, pmod) &&
+		     !klive_in_module_data(loc, len, pmod) &&
+		     !klive_in_module_rodata(loc, len, pmod)) ||
+		    klive_in_description(kp->patch, loc, len)) {
+			pr_err("%s: relocation for %s is not in the patch module's code or data, or is in its patch description\n",
 			       kp->name, r->sym);
 			return -EINVAL;
 		}

@@ -73,7 +73,8 @@ static ssize_t blocking_show(struct kobject *kobj, struct kobj_attribute *attr,
 static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
 static struct kobj_attribute transition_attr = __ATTR_RO(transition);
 static struct kobj_attribute force_attr = __ATTR_WO(force);
-static struct kobj_attribute blocking_attr = __ATTR_RO(blocking);
+/* names other users' tasks and where they sleep: root only */
+static struct kobj_attribute blocking_attr = __ATTR_RO_MODE(blocking, 0400);
 
 static struct attribute *klive_patch_attrs[] = {
 	&enabled_attr.attr,
@@ -88,11 +89,14 @@ ATTRIBUTE_GROUPS(klive_patch);
 static void klive_patch_release(struct kobject *kobj)
 {
 	struct klive_patch_state *kp = to_kp(kobj);
-	unsigned int i;
+	unsigned int i, j;
 
-	if (kp->objs) {
-		for (i = 0; i < kp->nr_objs; i++)
-			kfree(kp->objs[i].funcs);
+	for (i = 0; kp->objs && i < kp->nr_objs; i++) {
+		struct klive_obj_state *os = &kp->objs[i];
+
+		for (j = 0; os->funcs && j < os->obj->nr_funcs; j++)
+			kfree(os->funcs[j].pieces);
+		kfree(os->funcs);
 	}
 	kfree(kp->objs);
 	kfree(kp->blocking);

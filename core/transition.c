@@ -47,6 +47,11 @@ MODULE_PARM_DESC(nudge_after_ms,
 static u8 *klive_states;
 static DEFINE_PER_CPU(u8, klive_idle_state);
 static u8 klive_target;
+/*
+ * Set while the patch module's init still runs: no task switches yet, so
+ * a failing init leaves no task in the module's code.
+ */
+static bool klive_held;
 static struct klive_patch_state *klive_tr;
 static unsigned long klive_tr_start, klive_last_report;
 static unsigned int klive_sweeps;
@@ -106,24 +111,37 @@ static bool klive_task_switched(struct task_struct *t)
 	return (READ_ONCE(klive_states[t->pid]) & KLIVE_PATCHED) == klive_target;
 }
 
-/* Is @addr inside an old or a new function of the patch? */
+static bool klive_in_range(unsigned long addr, unsigned long start,
+			   unsigned long size)
+{
+	return addr >= start && addr - start < size;
+}
+
+/*
+ * Is @addr affected code: an old function or one of its pieces, or
+ * anything in the patch module (new functions, their .cold parts and the
+ * new helpers they tail-call, which leave no frame of a patched function)?
+ */
 static bool klive_addr_affected(struct klive_patch_state *kp,
 				unsigned long addr)
 {
-	unsigned int i, j;
+	unsigned int i, j, k;
 
+	if (within_module_core(addr, kp->patch->mod))
+		return true;
 	for (i = 0; i < kp->nr_objs; i++) {
 		struct klive_obj_state *os = &kp->objs[i];
 
 		for (j = 0; j < os->obj->nr_funcs; j++) {
 			struct klive_func_state *f = &os->funcs[j];
 
-			if (addr >= f->old_addr &&
-			    addr < f->old_addr + f->old_size)
+			if (klive_in_range(addr, f->old_addr, f->old_size))
 				return true;
-			if (addr >= f->new_addr &&
-			    addr < f->new_addr + f->new_size)
-				return true;
+			for (k = 0; k < f->nr_pieces; k++) {
+				if (klive_in_range(addr, f->pieces[k].addr,
+						   f->pieces[k].size))
+					return true;
+			}
 		}
 	}
 	return false;
@@ -207,7 +225,7 @@ static void notrace klive_sys_exit_probe(void *data, struct pt_regs *regs,
 
 	preempt_disable_notrace();
 	states = READ_ONCE(klive_states);
-	if (states)
+	if (states && !READ_ONCE(klive_held))
 		klive_set_task(states, current, READ_ONCE(klive_target));
 	preempt_enable_notrace();
 }
@@ -418,8 +436,12 @@ struct klive_patch_state *klive_transition_patch(void)
 	return klive_tr;
 }
 
-/* Start moving every task of @kp to @target; klive_mutex held. */
-int klive_transition_start(struct klive_patch_state *kp, int target)
+/*
+ * Start moving every task of @kp to @target; klive_mutex held. With @hold,
+ * no task moves until klive_transition_go() (or klive_transition_cancel()).
+ */
+int klive_transition_start(struct klive_patch_state *kp, int target,
+			   bool hold)
 {
 	u8 *states;
 	int cpu, ret;
@@ -438,6 +460,7 @@ int klive_transition_start(struct klive_patch_state *kp, int target)
 	for_each_possible_cpu(cpu)
 		per_cpu(klive_idle_state, cpu) = !target;
 	klive_target = target;
+	WRITE_ONCE(klive_held, hold);
 	klive_tr = kp;
 	klive_tr_start = jiffies;
 	klive_sweeps = 0;
@@ -467,6 +490,21 @@ int klive_transition_start(struct klive_patch_state *kp, int target)
 	pr_info("%s: starting transition to %s\n", kp->name,
 		target ? "patched" : "unpatched");
 	return 0;
+}
+
+/* The patch module is live: tasks may switch from now on. */
+void klive_transition_go(struct klive_patch_state *kp)
+{
+	klive_tr_start = jiffies;
+	WRITE_ONCE(klive_held, false);
+}
+
+/* A held transition ends with every task where it was: unpatched. */
+void klive_transition_cancel(struct klive_patch_state *kp)
+{
+	klive_target = 0;
+	klive_finish(kp);
+	WRITE_ONCE(klive_held, false);
 }
 
 /* Flip the goal; switched tasks go back under the same rule. */

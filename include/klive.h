@@ -10,20 +10,31 @@
 #ifndef _KLIVE_H
 #define _KLIVE_H
 
-#define KLIVE_ABI_VERSION 1
+#define KLIVE_ABI_VERSION 2
 
 #ifdef __KERNEL__
 #include <linux/module.h>
 
 /*
+ * Another piece of an old function's code, such as its .cold part: a task
+ * stopped there is inside the old function although no frame shows it.
+ */
+struct klive_piece {
+	const char *name;
+	unsigned long sympos;
+};
+
+/*
  * One function to redirect: calls to old_name (the old_sympos-th symbol of
  * that name in the object, counting from 1; 0 means the name must be unique)
- * run new_func instead.
+ * run new_func instead. old_pieces lists the old function's other pieces.
  */
 struct klive_func {
 	const char *old_name;
 	unsigned long old_sympos;
 	void *new_func;
+	const struct klive_piece *old_pieces;
+	unsigned int nr_old_pieces;
 };
 
 /*

@@ -108,6 +108,18 @@ static unsigned int sym_index(const char **labels, unsigned int *n, const char *
 	return (*n)++;
 }
 
+/* The old pieces (.cold parts) of function N, as klive_piecesN[]. */
+static void emit_pieces(struct strbuf *sb, const struct pfunc *f, size_t n)
+{
+	size_t j;
+
+	sb_printf(sb, "static const struct klive_piece klive_pieces%zu[] = {\n", n);
+	for (j = 0; j < f->npieces; j++)
+		sb_printf(sb, "\t{ .name = \"%s\", .sympos = %ld },\n",
+			  f->pieces[j].name, f->pieces[j].sympos);
+	sb_printf(sb, "};\n\n");
+}
+
 /*
  * init_module and cleanup_module in assembler: the file is not run through
  * objtool (the copied code brings its own ORC and return sites), so a C
@@ -153,7 +165,7 @@ static void emit_entry_points(struct strbuf *sb, bool ibt, bool rethunk)
 void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		 const char *patchname, bool ibt, bool rethunk)
 {
-	struct strbuf c = { 0 }, decl = { 0 }, funcs = { 0 }, relocs = { 0 };
+	struct strbuf c = { 0 }, decl = { 0 }, funcs = { 0 }, relocs = { 0 }, pieces = { 0 };
 	const char **labels;
 	unsigned int nlabels = 0, nrel = 0;
 	size_t i, r;
@@ -173,8 +185,14 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 
 		if (k == n)
 			declare(&decl, plan->funcs[i].label, k);
-		sb_printf(&funcs, "\t{ .old_name = \"%s\", .old_sympos = %ld, .new_func = klive_sym%u },\n",
+		sb_printf(&funcs, "\t{ .old_name = \"%s\", .old_sympos = %ld, .new_func = klive_sym%u",
 			  plan->funcs[i].old_name, plan->funcs[i].sympos, k);
+		if (plan->funcs[i].npieces) {
+			emit_pieces(&pieces, &plan->funcs[i], i);
+			sb_printf(&funcs, ",\n\t  .old_pieces = klive_pieces%zu, .nr_old_pieces = %zu",
+				  i, plan->funcs[i].npieces);
+		}
+		sb_printf(&funcs, " },\n");
 	}
 	for (i = 0; i < plan->nchunks; i++) {
 		const struct chunk *ch = plan->chunks[i];
@@ -204,8 +222,8 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		emit_chunk(&c, plan->chunks[i]);
 	emit_entry_points(&c, ibt, rethunk);
 	sb_printf(&c, ");\n\n%s\n", decl.buf ? decl.buf : "");
-	sb_printf(&c, "static const struct klive_func klive_funcs[] = {\n%s};\n\n",
-		  funcs.buf ? funcs.buf : "");
+	sb_printf(&c, "%sstatic const struct klive_func klive_funcs[] = {\n%s};\n\n",
+		  pieces.buf ? pieces.buf : "", funcs.buf ? funcs.buf : "");
 	if (nrel)
 		sb_printf(&c, "static const struct klive_reloc klive_relocs[] = {\n%s};\n\n",
 			  relocs.buf);
@@ -237,5 +255,6 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 	sb_free(&decl);
 	sb_free(&funcs);
 	sb_free(&relocs);
+	sb_free(&pieces);
 	free(labels);
 }

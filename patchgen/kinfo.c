@@ -246,6 +246,8 @@ static void load_config(struct kinfo *k)
 		else if (!strcmp(line, "CONFIG_RETHUNK=y\n") ||
 			 !strcmp(line, "CONFIG_MITIGATION_RETHUNK=y\n"))
 			k->rethunk = true;
+		else if (!strcmp(line, "CONFIG_MODVERSIONS=y\n"))
+			k->modversions = true;
 		else if (!strcmp(line, "CONFIG_CALL_PADDING=y\n"))
 			padding = true;
 		else

@@ -18,6 +18,7 @@ struct kinfo {
 	char **symnames;	/* name of each list entry */
 	size_t nsymlist;
 	bool orc, ibt, rethunk;	/* from the kernel config */
+	bool modversions;	/* CONFIG_MODVERSIONS */
 	unsigned int padding;	/* CONFIG_FUNCTION_PADDING_BYTES when CALL_PADDING */
 	char *objtool_args[16];	/* objtool options for module code, NULL-ended */
 };

@@ -4,6 +4,7 @@
 #include "elfobj.h"
 #include "emit.h"
 #include "kinfo.h"
+#include "klivesyms.h"
 #include "link.h"
 #include "objtool.h"
 #include "plan.h"
@@ -15,6 +16,7 @@
 #include <ctype.h>
 #include <elf.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,8 +43,10 @@ static const char usage[] =
 "  --name NAME              patch name, the /sys/kernel/livepatch/NAME\n"
 "                           directory (default: OUT's base name)\n"
 "  --klive-symvers FILE     klive.ko's Module.symvers, for the symbol version\n"
-"                           of klive_enable_patch (without it modpost only\n"
-"                           warns about it)\n"
+"                           of klive_enable_patch; by default patchgen reads\n"
+"                           it from the klive.ko built for the target release:\n"
+"                           installed (/lib/modules/RELEASE, as modprobe finds\n"
+"                           it), else core/klive.ko beside this patchgen\n"
 "  --system-map FILE        the target's System.map or a /proc/kallsyms dump,\n"
 "                           to find local symbols among same-named ones by\n"
 "                           their neighbours (default $kdir/System.map, then\n"
@@ -89,6 +93,16 @@ static void cleanup(void)
 	}
 }
 
+/* PATH made absolute if it exists (else as given, for the error message). */
+static const char *absolute(const char *path)
+{
+	char buf[PATH_MAX];
+
+	if (!path || !realpath(path, buf))
+		return path;
+	return xstrdup(buf);
+}
+
 static void parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longs[] = {
@@ -120,6 +134,10 @@ static void parse(int argc, char **argv, struct options *o)
 		default: fputs(usage, stderr); exit(2);
 		}
 	}
+	/* Kbuild and modpost run in other directories: make paths absolute */
+	o->kdir = absolute(o->kdir);
+	o->symvers = absolute(o->symvers);
+	o->sysmap = absolute(o->sysmap);
 	o->objs = argv + optind;
 	o->nobjs = argc - optind;
 	if (o->nobjs < 2 || o->nobjs % 2)
@@ -280,6 +298,10 @@ static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 			printf("%s\n", line);
 		}
 		free(line);
+		/* checked on stacks as the old function */
+		for (j = 0; j < plan->funcs[i].npieces; j++)
+			printf("klive %s sympos %ld (part of %s)\n", plan->funcs[i].pieces[j].name,
+			       plan->funcs[i].pieces[j].sympos, plan->funcs[i].old_name);
 	}
 	for (i = 0; i < plan->nchunks; i++)
 		for (r = 0; r < plan->chunks[i]->nrelocs; r++) {
@@ -350,7 +372,7 @@ int main(int argc, char **argv)
 	struct builder b = { 0 };
 	struct pair *pairs;
 	size_t npairs, i, j, selected = 0;
-	char *modname = NULL, *defkdir = NULL;
+	char *modname = NULL, *defkdir = NULL, *symvers = NULL, *symvers_from = NULL;
 	const char *name;
 
 	parse(argc, argv, &o);
@@ -384,6 +406,9 @@ int main(int argc, char **argv)
 		fatal("/tmp", "cannot create a temporary directory: %m");
 	keep_tmp = o.keep;
 	atexit(cleanup);
+	/* before any work: a module without klive's symbol versions would not load */
+	if (!o.list)
+		symvers = klivesyms_find(&k, o.symvers, tmpdir, &symvers_from);
 	for (i = 0; i < npairs; i++) {
 		struct pair *p = &pairs[i];
 
@@ -434,8 +459,10 @@ int main(int argc, char **argv)
 	if (o.list)
 		return 0;
 	emit_module(&plan, tmpdir, modname, name, k.ibt, k.rethunk);
-	link_module(o.kdir, tmpdir, modname, o.symvers, o.out);
+	link_module(o.kdir, tmpdir, modname, symvers, o.out);
 	print_summary(&plan, pairs, npairs, name, o.out);
+	if (symvers_from)
+		printf("  for %s, with the symbol versions of %s\n", k.release, symvers_from);
 	if (o.keep)
 		printf("  build directory kept: %s\n", tmpdir);
 	free(defkdir);

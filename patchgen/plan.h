@@ -34,10 +34,17 @@ struct chunk {
 	size_t nrelocs, cap;
 };
 
+struct ppiece {
+	char *name;		/* a .cold part of the old function */
+	long sympos;
+};
+
 struct pfunc {
 	char *old_name;
 	long sympos;
 	const char *label;
+	struct ppiece *pieces;	/* klive.ko counts them as the old function */
+	size_t npieces;
 };
 
 struct plan {

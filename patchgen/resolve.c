@@ -550,6 +550,33 @@ static void fill_relocs(struct builder *b, struct pair *p, struct chunk *c,
 	}
 }
 
+/*
+ * The .cold parts of OLD (a function of the old object): a task stopped in
+ * one is inside the old function with no frame of it on the stack.
+ */
+static void add_old_pieces(struct builder *b, struct pair *p, const struct item *old,
+			   struct pfunc *f)
+{
+	size_t i, cap = 0;
+
+	for (i = 0; i < p->vo.n; i++) {
+		const struct item *it = &p->vo.items[i];
+		const char *err;
+		long pos;
+
+		if (it->kind != IT_FUNC || !it->cold || it->parent != old)
+			continue;
+		err = target_sympos(b, p, it->sym->name, it->sym->bind != STB_LOCAL, &pos);
+		if (err) {
+			refuse(b, p->oldpath, (char *)err);
+			continue;
+		}
+		grow(&f->pieces, &cap, f->npieces, sizeof(*f->pieces));
+		f->pieces[f->npieces].name = xstrdup(it->sym->name);
+		f->pieces[f->npieces++].sympos = pos;
+	}
+}
+
 void resolve_funcs(struct builder *b, struct pair *p)
 {
 	struct objview *v = &p->vn;
@@ -597,9 +624,11 @@ void resolve_funcs(struct builder *b, struct pair *p)
 			grow(&b->plan->funcs, &b->plan->capf, b->plan->nfuncs,
 			     sizeof(*b->plan->funcs));
 			f = &b->plan->funcs[b->plan->nfuncs++];
+			memset(f, 0, sizeof(*f));
 			f->old_name = xstrdup(it->twin->sym->name);
 			f->sympos = pos;
 			f->label = it->label;
+			add_old_pieces(b, p, it->twin, f);
 		}
 	}
 	/* data whose initial value changed cannot be patched */

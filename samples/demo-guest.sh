@@ -1,5 +1,7 @@
 #!/bin/sh
 # demo-guest.sh - what `make demo` runs inside the VM: before, patch, status, after, undo.
+# Runs in /klive (klive.ko, cmdline_fix.ko); each command shown is the one run.
+cd /klive || exit 1
 LP=/sys/kernel/livepatch/cmdline_fix
 
 step() { echo; echo "### $*"; }
@@ -13,8 +15,8 @@ step "Before: the kernel command line leaks a password"
 echo '$ cat /proc/cmdline'; cat /proc/cmdline
 
 step "Load the klive core, then the patch built by patchgen"
-echo '$ insmod klive.ko'; insmod /klive/klive.ko || exit 1
-echo '$ insmod cmdline_fix.ko'; insmod /klive/cmdline_fix.ko || exit 1
+echo '$ insmod klive.ko'; insmod klive.ko || exit 1
+echo '$ insmod cmdline_fix.ko'; insmod cmdline_fix.ko || exit 1
 echo '$ ls /sys/kernel/livepatch/'; ls /sys/kernel/livepatch/
 echo '$ find /sys/kernel/livepatch/cmdline_fix'; find $LP | sed 's/^/    /'
 show_status

@@ -13,17 +13,29 @@ out=$repo/build/demo-$kid
 kdir=$(kernel_kdir "$kid")
 start=$(date +%s)
 
+# Print a command exactly as it runs (from this directory), then run it;
+# show_run_log LOG CMD... sends its output to LOG.
+show() {
+	printf '$'
+	printf ' %q' "$@"
+	echo
+}
+show_run() {
+	show "$@"
+	"$@"
+}
+show_run_log() {
+	local log=$1
+	shift
+	show "$@"
+	"$@" >"$log" 2>&1 || { tail -n 30 "$log"; die "failed: $*"; }
+}
+
+cd "$repo"
 echo "=== klive demo on $kid: Debian kernel $(kernel_release "$kid")"
 echo "--- preparing (the first run extracts and configures the Debian source: a few minutes)"
 "$vm/prepare-tree.sh" "$kid"
 "$vm/build-objs.sh" "$kid" "$repo/samples/vmlinux/cmdline/fix.patch" fs/proc/cmdline.o "$out"
-mkdir -p "$out/src"
-rsync -a --delete "$repo/core/" "$out/src/core/"
-rsync -a "$repo/include/" "$out/src/include/"
-echo "  BUILD   klive.ko"
-make -C "$kdir" M="$out/src/core" -j2 modules >"$out/src/build.log" 2>&1 ||
-	{ tail -n 30 "$out/src/build.log"; die "building klive.ko failed"; }
-make -s -C "$repo/patchgen" >/dev/null
 # the kernel's symbol list, so patchgen checks local symbols at build time
 symlist=$("$vm/kallsyms.sh" "$kid")
 
@@ -31,15 +43,17 @@ echo
 echo "--- the fix (samples/vmlinux/cmdline/fix.patch):"
 sed -n '1p' "$repo/samples/vmlinux/cmdline/fix.patch"
 echo
+echo "--- build klive for the target kernel: patchgen/patchgen and core/klive.ko"
+show_run_log "$out/make.log" make KDIR="$kdir"
+echo
 echo "--- patchgen: old and new fs/proc/cmdline.o -> cmdline_fix.ko"
-echo "\$ patchgen --kdir $kdir --system-map $symlist $out/old.o $out/new.o -o cmdline_fix.ko"
-"$repo/patchgen/patchgen" --kdir "$kdir" --klive-symvers "$out/src/core/Module.symvers" \
-	--system-map "$symlist" "$out/old.o" "$out/new.o" -o "$out/cmdline_fix.ko"
+show_run patchgen/patchgen --kdir "$kdir" --system-map "$symlist" \
+	"build/demo-$kid/old.o" "build/demo-$kid/new.o" -o "build/demo-$kid/cmdline_fix.ko"
 
 guest=$out/guest
 rm -rf "$guest"
 mkdir -p "$guest"
-cp "$out/src/core/klive.ko" "$out/cmdline_fix.ko" "$guest/"
+cp core/klive.ko "$out/cmdline_fix.ko" "$guest/"
 cp "$repo/samples/demo-guest.sh" "$guest/run"
 chmod +x "$guest/run"
 "$vm/mkinitramfs.sh" "$out/initramfs.cpio.gz" "$guest" >/dev/null

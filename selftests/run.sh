@@ -45,6 +45,18 @@ echo "=== host tests"
 bash selftests/host/run.sh 2>&1 | tee build/host.log
 add_counts build/host.log host
 
+# The demo, and the host commands it prints, run as printed (deb61 only).
+case " $kernels " in
+*" deb61 "*)
+	echo "=== demo: make demo, and its printed commands"
+	bash selftests/demo-commands.sh | tee build/demo-commands.log
+	p=$(grep -c '^ok ' build/demo-commands.log)
+	f=$(grep -c '^not ok ' build/demo-commands.log)
+	[ $((p + f)) = 3 ] || f=$((f + 1))
+	pass=$((pass + p)) fail=$((fail + f))
+	;;
+esac
+
 for kid in $kernels; do
 	echo "=== $kid: build"
 	t0=$(date +%s)

@@ -9,6 +9,11 @@
  * while a patch is applied; a fake signal does not end a killable wait.
  *   /proc/klive_block/version  read: the version, without sleeping
  *   /proc/klive_block/wait     read: sleep in block_version(), then the version
+ *   /proc/klive_block/tailwait read: the same through block_tail(), which the
+ *                              fix turns into a tail call of a new helper
+ *                              that sleeps (no frame of block_tail remains)
+ *   /proc/klive_block/coldwait read: the same through block_cold(), which
+ *                              sleeps in its .cold part
  *   /proc/klive_block/ctl      write "release": wake every sleeper;
  *                              write "kthread": klive_blockd sleeps there too;
  *                              read: "sleepers=N kthread=idle|asleep last=vN"
@@ -57,9 +62,45 @@ static noinline int block_version(bool hold)
 	return 1;
 }
 
+/* Patched too: the fix makes it tail-call a new helper. */
+static noinline __attribute__((__noipa__)) int block_tail(bool hold)
+{
+	if (hold)
+		block_sleep();
+	return 1;
+}
+
+/* Only ever called from an unlikely branch: GCC moves the call to .cold. */
+static noinline __cold void block_sleep_cold(void)
+{
+	block_sleep();
+}
+
+/* Patched too: it sleeps in its .cold part. */
+static noinline __attribute__((__noipa__)) int block_cold(bool hold)
+{
+	if (unlikely(hold))
+		block_sleep_cold();
+	return 1;
+}
+
+enum { SHOW_VERSION, SHOW_WAIT, SHOW_TAIL, SHOW_COLD };
+
 static int block_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "v%d\n", block_version(m->private != NULL));
+	int ret;
+
+	switch ((unsigned long)m->private) {
+	case SHOW_TAIL:
+		ret = block_tail(true);
+		break;
+	case SHOW_COLD:
+		ret = block_cold(true);
+		break;
+	default:
+		ret = block_version(m->private != NULL);
+	}
+	seq_printf(m, "v%d\n", ret);
 	return 0;
 }
 
@@ -129,9 +170,13 @@ static int __init klive_block_init(void)
 	if (!block_dir)
 		return -ENOMEM;
 	if (!proc_create_single_data("version", 0444, block_dir, block_show,
-				     NULL) ||
+				     (void *)SHOW_VERSION) ||
 	    !proc_create_single_data("wait", 0444, block_dir, block_show,
-				     (void *)1) ||
+				     (void *)SHOW_WAIT) ||
+	    !proc_create_single_data("tailwait", 0444, block_dir, block_show,
+				     (void *)SHOW_TAIL) ||
+	    !proc_create_single_data("coldwait", 0444, block_dir, block_show,
+				     (void *)SHOW_COLD) ||
 	    !proc_create("ctl", 0644, block_dir, &ctl_ops))
 		goto fail;
 	blockd = kthread_run(blockd_fn, NULL, "klive_blockd");

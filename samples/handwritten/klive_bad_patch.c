@@ -1,21 +1,61 @@
 // SPDX-License-Identifier: GPL-2.0
-/* klive_bad_patch.c - a patch of a function that does not exist; must not load. */
+/*
+ * klive_bad_patch.c - malformed patches that klive must refuse, leaving the
+ * kernel as it was. The module parameter "mode" picks the defect:
+ *   missing    the old function does not exist (default)
+ *   initfail   a valid patch of /proc/cmdline, then the init fails
+ *   datafunc   the replacement points at data, not code
+ *   descreloc  a relocation would write into the patch description
+ */
+#include <linux/elf.h>
 #include <linux/module.h>
+#include <linux/seq_file.h>
+#include <linux/string.h>
 #include <klive.h>
 
-static noinline int klive_bad_replacement(void)
+static char *mode = "missing";
+module_param(mode, charp, 0444);
+MODULE_PARM_DESC(mode, "missing, initfail, datafunc or descreloc");
+
+static int klive_bad_cmdline_proc_show(struct seq_file *m, void *v)
 {
+	seq_puts(m, "klive_bad_patch must never run\n");
 	return 0;
 }
 
+static const char klive_bad_data[64] = "data, not code";
+
 static const struct klive_func klive_bad_funcs[] = {
 	{
-		.old_name = "klive_no_such_function",
-		.new_func = klive_bad_replacement,
+		.old_name = "cmdline_proc_show",
+		.new_func = klive_bad_cmdline_proc_show,
 	},
 };
 
-static const struct klive_object klive_bad_objs[] = {
+static const struct klive_func klive_bad_missing[] = {
+	{
+		.old_name = "klive_no_such_function",
+		.new_func = klive_bad_cmdline_proc_show,
+	},
+};
+
+static const struct klive_func klive_bad_datafunc[] = {
+	{
+		.old_name = "cmdline_proc_show",
+		.new_func = (void *)klive_bad_data,
+	},
+};
+
+/* Would overwrite new_func of klive_bad_funcs[0] with a kernel address. */
+static const struct klive_reloc klive_bad_descreloc[] = {
+	{
+		.loc = (void *)&klive_bad_funcs[0].new_func,
+		.sym = "saved_command_line",
+		.type = R_X86_64_64,
+	},
+};
+
+static struct klive_object klive_bad_objs[] = {
 	{
 		.name = NULL,
 		.funcs = klive_bad_funcs,
@@ -33,7 +73,24 @@ static const struct klive_patch klive_bad_patch = {
 
 static int __init klive_bad_init(void)
 {
-	return klive_enable_patch(&klive_bad_patch);
+	int ret;
+
+	if (!strcmp(mode, "missing")) {
+		klive_bad_objs[0].funcs = klive_bad_missing;
+	} else if (!strcmp(mode, "datafunc")) {
+		klive_bad_objs[0].funcs = klive_bad_datafunc;
+	} else if (!strcmp(mode, "descreloc")) {
+		klive_bad_objs[0].relocs = klive_bad_descreloc;
+		klive_bad_objs[0].nr_relocs = ARRAY_SIZE(klive_bad_descreloc);
+	} else if (strcmp(mode, "initfail")) {
+		return -EINVAL;
+	}
+	ret = klive_enable_patch(&klive_bad_patch);
+	if (ret || strcmp(mode, "initfail"))
+		return ret;
+	/* enabled: fail now, as a module whose later init step fails */
+	pr_info("klive_bad_patch: failing init after enabling the patch\n");
+	return -EIO;
 }
 
 static void __exit klive_bad_exit(void)
@@ -43,4 +100,4 @@ static void __exit klive_bad_exit(void)
 module_init(klive_bad_init);
 module_exit(klive_bad_exit);
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("klive sample: a patch that must be refused");
+MODULE_DESCRIPTION("klive sample: patches that must be refused");

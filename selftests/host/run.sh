@@ -121,6 +121,15 @@ bad "missing kdir" "kernel build directory does not exist" --kdir "$b/nokdir" "$
 bad "identical objects" "nothing changed" --kdir "$kdir" "$good" "$good" -o "$build/out.ko"
 bad "odd number of objects" "give pairs of objects" --kdir "$kdir" "$good" -o "$build/out.ko"
 bad "output not .ko" "must be a .ko file" --kdir "$kdir" "$good" "$good" -o "$build/out.o"
+# A MODVERSIONS kernel with no klive.ko built for it: refused before any work.
+mvkdir=$build/kdir-modversions
+cp -r "$kdir" "$mvkdir"
+echo 'CONFIG_MODVERSIONS=y' >> "$mvkdir/.config"
+echo '#define UTS_RELEASE "6.1.0-klive-none"' > "$mvkdir/include/generated/utsrelease.h"
+bad "no klive.ko for a MODVERSIONS kernel" "no klive.ko for 6.1.0-klive-none found" --kdir "$mvkdir" \
+	"$good" "$build/changed-plain/new/changed.o" -o "$build/out.ko"
+bad "unreadable --klive-symvers" "cannot read klive.ko's Module.symvers" --kdir "$mvkdir" \
+	--klive-symvers "$b/none.symvers" "$good" "$build/changed-plain/new/changed.o" -o "$build/out.ko"
 
 # Several pairs go into one patch.
 "$pg" --list --kdir "$kdir" --system-map "$build/changed-plain/System.map" \

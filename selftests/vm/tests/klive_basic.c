@@ -85,6 +85,53 @@ TEST(missing_function_refused)
 	EXPECT_NE(NULL, strstr(cmdline, SECRET));
 }
 
+/*
+ * insmod klive_bad_patch.ko mode=MODE must fail, log a line with LOGGED,
+ * and leave nothing: no sysfs directory, no module, /proc/cmdline the
+ * kernel's own on every read. 0 if so, else which check failed.
+ */
+static int refused_cleanly(const char *mode, const char *logged)
+{
+	int i;
+
+	if (!run("insmod " KDIR "klive_bad_patch.ko mode=%s 2>/dev/null", mode))
+		return 1;
+	if (exists(LP "klive_bad_patch"))
+		return 2;
+	if (!run("grep -qw klive_bad_patch /proc/modules"))
+		return 3;
+	if (run("dmesg | grep -q 'klive: klive_bad_patch: .*%s'", logged))
+		return 4;
+	for (i = 0; i < 200; i++) {
+		const char *c = slurp("/proc/cmdline");
+
+		if (!strstr(c, SECRET) || strstr(c, "must never run"))
+			return 5;
+	}
+	if (!run("dmesg | grep -q 'Oops\\|BUG:\\|general protection'"))
+		return 6;
+	return 0;
+}
+
+/* A patch module whose init fails after klive_enable_patch() leaves nothing. */
+TEST(init_failing_after_enable_leaves_nothing)
+{
+	EXPECT_EQ(0, refused_cleanly("initfail", "init failed after enabling"));
+	EXPECT_EQ(0, run("dmesg | grep -q 'failing init after enabling'"));
+}
+
+/* A replacement that points at data is refused. */
+TEST(replacement_in_data_refused)
+{
+	EXPECT_EQ(0, refused_cleanly("datafunc", "replacement of cmdline_proc_show is not a function"));
+}
+
+/* A relocation into the patch's own description is refused. */
+TEST(relocation_into_description_refused)
+{
+	EXPECT_EQ(0, refused_cleanly("descreloc", "in its patch description"));
+}
+
 #define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
 
 /*
@@ -147,6 +194,25 @@ TEST(core_unloads)
 {
 	ASSERT_EQ(0, run("rmmod klive"));
 	EXPECT_EQ(has_builtin_livepatch(), exists(LP));
+}
+
+/*
+ * The README's "build a fix" sequence as typed: klive.ko and fix.ko from
+ * `make KDIR=...` and `patchgen/patchgen --kdir ... old.o new.o -o fix.ko`
+ * (stage.d/readme.sh), loaded with no other flag on a MODVERSIONS kernel.
+ */
+TEST(readme_sequence)
+{
+	ASSERT_EQ(0, run("insmod " KDIR "readme/klive.ko"));
+	ASSERT_EQ(0, run("insmod " KDIR "readme/fix.ko"));
+	ASSERT_EQ(0, wait_settled("fix", 60000));
+	EXPECT_EQ(NULL, strstr(slurp("/proc/cmdline"), SECRET));
+	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), REDACTED));
+	ASSERT_EQ(0, write_str(LP "fix/enabled", "0"));
+	ASSERT_EQ(0, wait_gone("fix", 60000));
+	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));
+	ASSERT_EQ(0, run("rmmod fix"));
+	ASSERT_EQ(0, run("rmmod klive"));
 }
 
 TEST_HARNESS_MAIN

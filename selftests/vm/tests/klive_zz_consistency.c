@@ -172,11 +172,11 @@ static pid_t add_kid(FIXTURE_DATA(cons) *self, pid_t pid)
 }
 
 /*
- * Fork a holder: it reads /proc/klive_block/wait (held in block_version()
- * until released), then /proc/klive_block/version, and writes both
- * versions, "FIRST SECOND", to the pipe *rfd.
+ * Fork a holder: it reads the held file (/proc/klive_block/wait: held in
+ * block_version() until released), then /proc/klive_block/version, and
+ * writes both versions, "FIRST SECOND", to the pipe *rfd.
  */
-static pid_t start_holder(FIXTURE_DATA(cons) *self, int *rfd)
+static pid_t start_holder_at(FIXTURE_DATA(cons) *self, const char *held, int *rfd)
 {
 	int fds[2];
 	pid_t pid;
@@ -188,7 +188,7 @@ static pid_t start_holder(FIXTURE_DATA(cons) *self, int *rfd)
 		char out[64], first[16];
 
 		close(fds[0]);
-		read_into(BLOCK "wait", first, sizeof(first));
+		read_into(held, first, sizeof(first));
 		first[strcspn(first, "\n")] = '\0';
 		snprintf(out, sizeof(out), "%s %s", first, version());
 		if (write(fds[1], out, strlen(out)) < 0)
@@ -198,6 +198,11 @@ static pid_t start_holder(FIXTURE_DATA(cons) *self, int *rfd)
 	close(fds[1]);
 	*rfd = fds[0];
 	return add_kid(self, pid);
+}
+
+static pid_t start_holder(FIXTURE_DATA(cons) *self, int *rfd)
+{
+	return start_holder_at(self, BLOCK "wait", rfd);
 }
 
 /* The version a freshly forked child of the calling task runs first. */
@@ -260,6 +265,78 @@ TEST_F_TIMEOUT(cons, blocking_user_task, 90)
 	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
 	ASSERT_EQ(0, wait_gone("block_fix", 10000));
 	EXPECT_EQ(0, strcmp(version(), "v1\n"));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/*
+ * The fixed block_tail() tail-calls a new helper of the patch module that
+ * sleeps: no frame of a patched function is on the holder's stack, only
+ * the patch module's code. Unpatching must wait for it, and the patch
+ * module must stay until it has left (else it returns into freed memory).
+ */
+TEST_F_TIMEOUT(cons, tail_called_new_helper_holds_unpatch, 90)
+{
+	char res[64];
+	int fd;
+	pid_t pid;
+
+	ASSERT_EQ(0, run("insmod " KDIR "block_fix.ko"));
+	ASSERT_EQ(0, wait_settled("block_fix", 10000));
+	pid = start_holder_at(self, BLOCK "tailwait", &fd);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, wait_sleepers(1));
+
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", nudge_ms() + 1500));
+	EXPECT_TRUE(blocking_has("block_fix", pid, "block_tail_helper"))
+		TH_LOG("blocking: '%s'", slurp(lp_file("block_fix", "blocking")));
+	EXPECT_NE(0, run("rmmod block_fix 2>/dev/null"));
+	EXPECT_TRUE(module_loaded("block_fix"));
+	EXPECT_EQ(0, strcmp(version(), "v1\n"));
+
+	ASSERT_EQ(0, release_holders());
+	EXPECT_EQ(0, strcmp(read_pipe(fd, res, sizeof(res), 10000), "v2 v1\n"))
+		TH_LOG("holder read '%s'", res);
+	close(fd);
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/* Is SYM (exactly) in /proc/kallsyms? */
+static int in_kallsyms(const char *sym)
+{
+	return run("grep -q ' %s\\( \\|\t\\|$\\)' /proc/kallsyms", sym) == 0;
+}
+
+/*
+ * block_cold() sleeps in its .cold part: the return address on the stack
+ * is in block_cold.cold, not in block_cold. The old function's parts
+ * count as the old function, so the task holds the transition.
+ */
+TEST_F_TIMEOUT(cons, old_cold_part_holds_patch, 90)
+{
+	char res[64];
+	int fd;
+	pid_t pid;
+
+	if (!in_kallsyms("block_cold.cold"))
+		SKIP(return, "this kernel's compiler flags put no .cold part in block_cold()");
+	pid = start_holder_at(self, BLOCK "coldwait", &fd);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, wait_sleepers(1));
+
+	ASSERT_EQ(0, run("insmod " KDIR "block_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", nudge_ms() + 1500));
+	EXPECT_TRUE(blocking_has("block_fix", pid, "block_cold.cold"))
+		TH_LOG("blocking: '%s'", slurp(lp_file("block_fix", "blocking")));
+
+	ASSERT_EQ(0, release_holders());
+	EXPECT_EQ(0, strcmp(read_pipe(fd, res, sizeof(res), 10000), "v1 v2\n"))
+		TH_LOG("holder read '%s'", res);
+	close(fd);
+	ASSERT_EQ(0, wait_settled("block_fix", 10000));
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
 	ASSERT_EQ(0, run("rmmod block_fix"));
 }
 
