@@ -72,6 +72,18 @@ static DEFINE_PER_CPU(struct work_struct, klive_idle_work);
 static DEFINE_PER_CPU(struct klive_check, klive_idle_check);
 static DEFINE_PER_CPU(struct work_struct, klive_sync_work);
 
+/*
+ * A kernel thread that keeps running on a CPU (a loop that only calls
+ * cond_resched()) is never seen asleep. A high-priority work item queued
+ * on its CPU preempts it at its next cond_resched(); while the work runs,
+ * the thread is off the CPU and its stack can be checked.
+ */
+struct klive_kick {
+	struct work_struct work;
+	struct task_struct *task;	/* referenced while queued */
+};
+static DEFINE_PER_CPU(struct klive_kick, klive_kick);
+
 /* A fake signal sent to a blocking user task; see klive_nudge_user(). */
 struct klive_nudge {
 	struct callback_head cb;
@@ -98,12 +110,38 @@ int notrace klive_current_patched(int fallback)
 	return READ_ONCE(states[current->pid]) & KLIVE_PATCHED;
 }
 
-/* Set @t's state to the target; keeps a pending nudge's mark. */
-static void klive_set_task(u8 *states, struct task_struct *t, u8 target)
+/*
+ * Change bits of a task's state byte. The sweep, the task itself (probes,
+ * nudge) and the nudger update it concurrently: a plain read-modify-write
+ * could undo a switch or drop the nudge mark.
+ */
+static void notrace klive_state_update(u8 *s, u8 clear, u8 set)
 {
-	u8 *s = &states[t->pid];
+	u8 old = READ_ONCE(*s);
 
-	WRITE_ONCE(*s, (READ_ONCE(*s) & KLIVE_NUDGED) | target);
+	while (!try_cmpxchg(s, &old, (old & ~clear) | set))
+		;
+}
+
+/* Set @t's state to the target; keeps a pending nudge's mark. */
+static void notrace klive_set_task(u8 *states, struct task_struct *t,
+				   u8 target)
+{
+	klive_state_update(&states[t->pid], KLIVE_PATCHED, target);
+}
+
+/*
+ * Tasks that never return to user space: kernel threads, and user workers
+ * (io_uring's io-wq and SQPOLL threads, 6.12's vhost tasks). A fake signal
+ * does not move them out of the kernel; they are woken instead.
+ */
+static bool klive_kernel_worker(struct task_struct *t)
+{
+#ifdef PF_USER_WORKER
+	return t->flags & (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER);
+#else
+	return t->flags & (PF_KTHREAD | PF_IO_WORKER);
+#endif
 }
 
 static bool klive_task_switched(struct task_struct *t)
@@ -198,6 +236,48 @@ static void klive_idle_fn(struct work_struct *work)
 
 static void klive_sync_fn(struct work_struct *work)
 {
+}
+
+static void klive_kick_fn(struct work_struct *work)
+{
+	struct klive_kick *k = container_of(work, struct klive_kick, work);
+	struct klive_check c = { .kp = READ_ONCE(klive_tr), .cpu = -1 };
+	struct task_struct *t = xchg(&k->task, NULL);
+
+	if (!t)
+		return;
+	if (c.kp && READ_ONCE(klive_states))
+		klive_task_call(t, klive_check_fn, &c);
+	put_task_struct(t);
+}
+
+/* Queue a check of running kernel thread @t on its CPU, if none is queued. */
+static void klive_kick_running(struct task_struct *t)
+{
+	int cpu = task_cpu(t);
+	struct klive_kick *k = per_cpu_ptr(&klive_kick, cpu);
+
+	if (!cpu_online(cpu) || work_pending(&k->work) || READ_ONCE(k->task))
+		return;
+	WRITE_ONCE(k->task, get_task_struct(t));
+	if (!queue_work_on(cpu, system_highpri_wq, &k->work))
+		put_task_struct(xchg(&k->task, NULL));
+}
+
+/* Drop every queued kick; klive_mutex held, so no new one is queued. */
+static void klive_kicks_cancel(void)
+{
+	struct task_struct *t;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		struct klive_kick *k = per_cpu_ptr(&klive_kick, cpu);
+
+		cancel_work_sync(&k->work);
+		t = xchg(&k->task, NULL);
+		if (t)
+			put_task_struct(t);
+	}
 }
 
 /*
@@ -298,17 +378,25 @@ static void klive_nudge_free(struct klive_nudge *n)
 		wake_up_var(&klive_nudges_alive);
 }
 
-/* Runs in the nudged task on its way back to user space. */
+/*
+ * Runs in the nudged task wherever task_work_run() runs it: on the way back
+ * to user space, but also inside io_uring waits or get_signal(). So the
+ * task switches here only if its own stack holds no affected code; either
+ * way its mark is dropped, so a later sweep may nudge it again.
+ */
 static void klive_nudge_fn(struct callback_head *cb)
 {
 	struct klive_nudge *n = container_of(cb, struct klive_nudge, cb);
-	u8 *states;
+	struct klive_check c = { .cpu = -1 };
 
 	spin_lock(&klive_nudge_lock);
 	if (!list_empty(&n->node)) {
 		list_del_init(&n->node);
-		states = klive_states;
-		WRITE_ONCE(states[current->pid], READ_ONCE(klive_target));
+		c.kp = READ_ONCE(klive_tr);
+		if (c.kp && !READ_ONCE(klive_held))
+			klive_task_call(current, klive_check_fn, &c);
+		klive_state_update(&klive_states[current->pid], KLIVE_NUDGED,
+				   0);
 	}
 	spin_unlock(&klive_nudge_lock);
 	klive_nudge_free(n);
@@ -340,8 +428,7 @@ static void klive_nudge_user(struct task_struct *t)
 		klive_nudge_free(n);
 		return;
 	}
-	WRITE_ONCE(klive_states[t->pid],
-		   READ_ONCE(klive_states[t->pid]) | KLIVE_NUDGED);
+	klive_state_update(&klive_states[t->pid], 0, KLIVE_NUDGED);
 	spin_unlock(&klive_nudge_lock);
 }
 
@@ -415,6 +502,7 @@ static void klive_finish(struct klive_patch_state *kp)
 	klive_sync_cpus();
 	for_each_possible_cpu(cpu)
 		cancel_work_sync(per_cpu_ptr(&klive_idle_work, cpu));
+	klive_kicks_cancel();
 	klive_nudges_cancel();
 	spin_lock(&klive_nudge_lock);
 	WRITE_ONCE(klive_states, NULL);
@@ -587,9 +675,11 @@ bool klive_transition_sweep(struct klive_patch_state *kp)
 		if (!nudge)
 			continue;
 		/* a running user task is kicked too: it may never sleep */
-		if (!(t->flags & PF_KTHREAD))
+		if (!klive_kernel_worker(t))
 			klive_nudge_user(t);
-		else if (wake && c.ret != -EBUSY)
+		else if (c.ret == -EBUSY)
+			klive_kick_running(t);
+		else if (wake)
 			klive_wake_up_state(t, TASK_INTERRUPTIBLE);
 	}
 	rcu_read_unlock();
@@ -616,6 +706,7 @@ void klive_transition_init(void)
 	for_each_possible_cpu(cpu) {
 		INIT_WORK(per_cpu_ptr(&klive_idle_work, cpu), klive_idle_fn);
 		INIT_WORK(per_cpu_ptr(&klive_sync_work, cpu), klive_sync_fn);
+		INIT_WORK(&per_cpu_ptr(&klive_kick, cpu)->work, klive_kick_fn);
 	}
 }
 

@@ -67,11 +67,16 @@ for kid in $kernels; do
 	fi
 	host_tap "$kid" refusals "patchgen refusals on real objects"
 	host_tap "$kid" lineshift "a line shift changes no function (real objects)"
-	echo "=== $kid: VM tests"
-	KLIVE_VM_TIMEOUT=${KLIVE_VM_TIMEOUT:-900} bash selftests/vm/run-vm.sh "$kid" \
-		"build/$kid/initramfs.cpio.gz" "build/$kid/console.log" >/dev/null
-	bash selftests/vm/tap-count.sh "$kid" "build/$kid/console.log" | tee "build/$kid/result.log"
-	add_counts "build/$kid/result.log" "$kid"
+	for cpu in $(kernel_cpus "$kid"); do
+		label=$kid
+		[ "$cpu" = default ] || label=$kid-$cpu
+		echo "=== $label: VM tests (CPU: $cpu)"
+		KLIVE_CPU=$cpu KLIVE_VM_TIMEOUT=${KLIVE_VM_TIMEOUT:-900} bash selftests/vm/run-vm.sh "$kid" \
+			"build/$kid/initramfs.cpio.gz" "build/$kid/console-$cpu.log" >/dev/null
+		bash selftests/vm/tap-count.sh "$label" "build/$kid/console-$cpu.log" |
+			tee "build/$kid/result-$cpu.log"
+		add_counts "build/$kid/result-$cpu.log" "$label"
+	done
 	echo "=== $kid: $(($(date +%s) - t0)) s"
 done
 

@@ -16,7 +16,11 @@
  *                              sleeps in its .cold part
  *   /proc/klive_block/ctl      write "release": wake every sleeper;
  *                              write "kthread": klive_blockd sleeps there too;
- *                              read: "sleepers=N kthread=idle|asleep last=vN"
+ *                              write "spin"/"unspin": start/stop
+ *                              klive_spinner, a kernel thread bound to the
+ *                              last CPU that only calls cond_resched();
+ *                              read: "sleepers=N kthread=idle|asleep last=vN
+ *                              spins=N"
  */
 #include <linux/atomic.h>
 #include <linux/kthread.h>
@@ -36,6 +40,9 @@ static struct task_struct *blockd;
 static bool blockd_request;
 static bool blockd_asleep;
 static int blockd_last;
+
+static struct task_struct *spinner;
+static atomic_long_t spins = ATOMIC_LONG_INIT(0);
 
 static struct proc_dir_entry *block_dir;
 
@@ -120,12 +127,44 @@ static int blockd_fn(void *unused)
 	return 0;
 }
 
+/* klive_spinner: never sleeps, only offers to reschedule. */
+static int spinner_fn(void *unused)
+{
+	while (!kthread_should_stop()) {
+		atomic_long_inc(&spins);
+		cond_resched();
+	}
+	return 0;
+}
+
+static int spinner_start(void)
+{
+	struct task_struct *t;
+
+	if (spinner)
+		return -EBUSY;
+	t = kthread_create(spinner_fn, NULL, "klive_spinner");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	kthread_bind(t, num_online_cpus() - 1);
+	spinner = t;
+	wake_up_process(t);
+	return 0;
+}
+
+static void spinner_stop(void)
+{
+	if (spinner)
+		kthread_stop(spinner);
+	spinner = NULL;
+}
+
 static int ctl_show(struct seq_file *m, void *v)
 {
-	seq_printf(m, "sleepers=%d kthread=%s last=v%d\n",
+	seq_printf(m, "sleepers=%d kthread=%s last=v%d spins=%ld\n",
 		   atomic_read(&nr_sleepers),
 		   READ_ONCE(blockd_asleep) ? "asleep" : "idle",
-		   READ_ONCE(blockd_last));
+		   READ_ONCE(blockd_last), atomic_long_read(&spins));
 	return 0;
 }
 
@@ -150,6 +189,13 @@ static ssize_t ctl_write(struct file *file, const char __user *ubuf,
 	} else if (sysfs_streq(buf, "kthread")) {
 		WRITE_ONCE(blockd_request, true);
 		wake_up(&blockd_wq);
+	} else if (sysfs_streq(buf, "spin")) {
+		int ret = spinner_start();
+
+		if (ret)
+			return ret;
+	} else if (sysfs_streq(buf, "unspin")) {
+		spinner_stop();
 	} else {
 		return -EINVAL;
 	}
@@ -195,6 +241,7 @@ static void __exit klive_block_exit(void)
 	wake_up_all(&release_wq);
 	proc_remove(block_dir);
 	kthread_stop(blockd);
+	spinner_stop();
 }
 
 module_init(klive_block_init);

@@ -12,6 +12,19 @@ KLIVE_KERNELS="deb61 deb612 nolp61"
 
 die() { echo "error: $*" >&2; exit 1; }
 
+# CPU models the VM tests of kernel id $1 run under (run-vm.sh's KLIVE_CPU):
+# under TCG the model decides which mitigations the kernel patches in, and
+# servers run them. rethunk: EPYC-Rome, return thunks (6.1, 6.12);
+# stuffing: Skylake with retbleed=stuff, call-depth tracking (6.12);
+# default: QEMU's CPU, neither.
+kernel_cpus() {
+	case "$1" in
+	deb61) echo "rethunk" ;;
+	deb612) echo "rethunk stuffing" ;;
+	*) echo "default" ;;
+	esac
+}
+
 # The image package a meta-package depends on, e.g. linux-image-6.1.0-56-amd64.
 meta_target() {
 	dpkg-query -W -f='${Depends}' "$1" 2>/dev/null |

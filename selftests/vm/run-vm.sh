@@ -7,7 +7,8 @@
 # Environment: KLIVE_VM_TIMEOUT (seconds, default 300), KLIVE_LOGLEVEL
 # (console loglevel, default 4: warnings and worse), KLIVE_APPEND (extra
 # kernel parameters; the default gives /proc/cmdline a secret to hide),
-# KLIVE_QEMU_OPTS (extra qemu options).
+# KLIVE_QEMU_OPTS (extra qemu options), KLIVE_CPU (a CPU model of
+# kernels.sh's kernel_cpus; the guest sees it as klive_mitigation=NAME).
 set -e -o pipefail
 . "$(dirname "$0")/kernels.sh"
 kid=$1
@@ -26,18 +27,25 @@ timeout=${KLIVE_VM_TIMEOUT:-300}
 # livepatch-less config has it off by default).
 append="console=ttyS0 panic=-1 oops=panic quiet loglevel=${KLIVE_LOGLEVEL:-4} init_on_alloc=1"
 append="$append ${KLIVE_APPEND-app.password=hunter2}"
+cpu_opts=
+case "${KLIVE_CPU:-default}" in
+default) ;;
+rethunk) cpu_opts="-cpu EPYC-Rome-v1" append="$append klive_mitigation=rethunk" ;;
+stuffing) cpu_opts="-cpu Skylake-Client-v1" append="$append retbleed=stuff klive_mitigation=stuffing" ;;
+*) die "unknown KLIVE_CPU '$KLIVE_CPU' (default, rethunk, stuffing)" ;;
+esac
 
 # A boot that dies before /init starts has not run any klive code; TCG
 # occasionally crashes the 6.12 kernel that early (int3 during boot-time
 # text patching), so such a boot is retried, loudly. Any later failure counts.
 for attempt in 1 2 3; do
-	echo "  BOOT    $kid ($image)"
+	echo "  BOOT    $kid ($image, CPU ${KLIVE_CPU:-default})"
 	start=$(date +%s)
 	rc=0
 	# shellcheck disable=SC2086 # KLIVE_QEMU_OPTS is a list of options
 	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg,thread=single -m 1G -smp 2 \
 		-nographic -no-reboot -net none -kernel "$image" -initrd "$initrd" \
-		-append "$append" $KLIVE_QEMU_OPTS </dev/null 2>&1 |
+		-append "$append" $cpu_opts $KLIVE_QEMU_OPTS </dev/null 2>&1 |
 		sed -u 's/\r$//' | tee "$log" || rc=$?
 	secs=$(($(date +%s) - start))
 	grep -q '^KLIVE-VM-START' "$log" && break

@@ -24,3 +24,26 @@ patchgen --target klive_block -o "$guest/block_fix.ko" \
 patchgen --target klive_mix -o "$guest/mix_fix.ko" \
 	"$cons_old/klive_mix.o" "$cons_new/klive_mix.o"
 unset cons_old cons_new p
+
+# A fix of io_cqring_wait(), where a task waiting in io_uring_enter
+# (GETEVENTS) sleeps and runs task work (a nudge) without leaving it:
+# $guest/iouring_fix.ko, or iouring_fix.unsupported saying why not.
+rm -f "$guest/iouring_fix.unsupported"
+if ! grep -q '^CONFIG_IO_URING=y' "$kdir/.config"; then
+	echo "io_uring is not built into $kid" >"$guest/iouring_fix.unsupported"
+else
+	iou=$out/iouring
+	pf=$repo/samples/consistency/iouring_wait.patch
+	if [ ! -f "$iou/new.o" ] || [ "$pf" -nt "$iou/new.o" ]; then
+		"$repo/selftests/vm/build-objs.sh" "$kid" "$pf" io_uring/io_uring.o "$iou"
+	fi
+	if ! patchgen --system-map "$symlist" -o "$guest/iouring_fix.ko" "$iou/old.o" "$iou/new.o" \
+		>"$iou/patchgen.log" 2>&1; then
+		# e.g. 6.1 inlines io_cqring_wait into the notrace __do_sys_io_uring_enter
+		grep '^patchgen: ' "$iou/patchgen.log" | head -n1 >"$guest/iouring_fix.unsupported"
+		[ -s "$guest/iouring_fix.unsupported" ] || { cat "$iou/patchgen.log"; die "patchgen failed on io_uring.o"; }
+	fi
+	unset iou pf
+fi
+[ ! -e "$guest/iouring_fix.unsupported" ] ||
+	echo "  SKIP    $kid io_uring waiter test: $(cat "$guest/iouring_fix.unsupported")"

@@ -29,6 +29,27 @@ TEST(core_loads)
 	ASSERT_TRUE(exists(LP));
 }
 
+/*
+ * The CPU model the host chose (klive_mitigation= on the command line)
+ * really made the kernel patch in what the run is meant to test.
+ */
+TEST(cpu_mitigation_in_force)
+{
+	const char *c = strstr(slurp("/proc/cmdline"), "klive_mitigation=");
+	const char *want;
+
+	if (!c)
+		SKIP(return, "QEMU's default CPU: no return thunks, no call-depth tracking");
+	if (!strncmp(c + 17, "rethunk", 7))
+		want = "Mitigation: untrained return thunk";
+	else if (!strncmp(c + 17, "stuffing", 8))
+		want = "Mitigation: Stuffing";
+	else
+		want = "(unknown klive_mitigation)";
+	EXPECT_NE(NULL, strstr(slurp("/sys/devices/system/cpu/vulnerabilities/retbleed"), want))
+		TH_LOG("retbleed: %s", slurp("/sys/devices/system/cpu/vulnerabilities/retbleed"));
+}
+
 TEST(vmlinux_function_patch_and_unpatch)
 {
 	ASSERT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));

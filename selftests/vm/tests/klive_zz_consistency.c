@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/io_uring.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -118,11 +120,13 @@ static char *read_pipe(int fd, char *buf, size_t size, int ms)
  */
 static void reset(void)
 {
-	static const char * const patches[] = { "block_fix", "mix_fix" };
+	static const char * const patches[] = { "block_fix", "mix_fix", "iouring_fix" };
 	unsigned int i;
 
-	if (exists(BLOCK "ctl"))
+	if (exists(BLOCK "ctl")) {
 		release_holders();
+		write_str(BLOCK "ctl", "unspin");
+	}
 	for (i = 0; i < sizeof(patches) / sizeof(patches[0]); i++) {
 		if (exists(lp_file(patches[i], "enabled"))) {
 			write_str(lp_file(patches[i], "enabled"), "0");
@@ -472,6 +476,79 @@ TEST_F_TIMEOUT(cons, cpu_bound_task_switches, 90)
 	TH_LOG("unpatched in %ld ms with a spinning task", now_ms() - start);
 	EXPECT_EQ(0, waitpid(pid, NULL, WNOHANG));
 	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/*
+ * A kernel thread bound to a CPU that never sleeps and only calls
+ * cond_resched() is always seen running; the transition must still end on
+ * its own (a work item on its CPU gets it off the CPU to be checked), both
+ * ways, without force.
+ */
+TEST_F_TIMEOUT(cons, running_kthread_switches, 90)
+{
+	long start;
+
+	ASSERT_EQ(0, write_str(BLOCK "ctl", "spin"));
+	usleep(300000);
+	ASSERT_LT(0, ctl_value("spins="));
+
+	start = now_ms();
+	ASSERT_EQ(0, run("insmod " KDIR "block_fix.ko"));
+	ASSERT_EQ(0, wait_settled("block_fix", nudge_ms() + 10000))
+		TH_LOG("blocking: '%s'", slurp(lp_file("block_fix", "blocking")));
+	TH_LOG("patched in %ld ms with a spinning kernel thread", now_ms() - start);
+	start = now_ms();
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("block_fix", nudge_ms() + 10000));
+	TH_LOG("unpatched in %ld ms with a spinning kernel thread", now_ms() - start);
+	ASSERT_EQ(0, write_str(BLOCK "ctl", "unspin"));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/*
+ * A task waiting in io_uring_enter(GETEVENTS) sleeps in io_cqring_wait()
+ * and runs task work (klive's nudge) there without leaving the function.
+ * With a patch of io_cqring_wait() it must keep the transition open past
+ * the nudge, and be listed in "blocking", until it really leaves.
+ */
+TEST_F_TIMEOUT(cons, iouring_waiter_holds_transition, 90)
+{
+	char why[256], buf[8];
+	int fds[2];
+	pid_t pid;
+
+	if (!exists(KDIR "iouring_fix.ko"))
+		SKIP(return, "%s", read_into(KDIR "iouring_fix.unsupported", why, sizeof(why)));
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	if (pid == 0) {
+		struct io_uring_params p = { 0 };
+		long fd = syscall(__NR_io_uring_setup, 4, &p);
+
+		if (fd < 0 || write(fds[1], "r", 1) != 1)
+			_exit(1);
+		/* no submission: waits for a completion until killed */
+		syscall(__NR_io_uring_enter, fd, 0, 1, IORING_ENTER_GETEVENTS, NULL, 0);
+		_exit(2);
+	}
+	ASSERT_LT(0, add_kid(self, pid));
+	close(fds[1]);
+	ASSERT_EQ(0, strcmp(read_pipe(fds[0], buf, sizeof(buf), 10000), "r"));
+	close(fds[0]);
+	usleep(500000);
+
+	ASSERT_EQ(0, run("insmod " KDIR "iouring_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("iouring_fix", nudge_ms() + 2000));
+	EXPECT_TRUE(blocking_has("iouring_fix", pid, "io_cqring_wait"))
+		TH_LOG("blocking: '%s'", slurp(lp_file("iouring_fix", "blocking")));
+
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	self->nkids = 0;
+	ASSERT_EQ(0, wait_settled("iouring_fix", 10000));
+	ASSERT_EQ(0, write_str(lp_file("iouring_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("iouring_fix", 10000));
+	ASSERT_EQ(0, run("rmmod iouring_fix"));
 }
 
 /* Disabling a held transition reverses it: afterwards only v1 runs. */
