@@ -33,7 +33,7 @@ if ! grep -q '^CONFIG_IO_URING=y' "$kdir/.config"; then
 	echo "io_uring is not built into $kid" >"$guest/iouring_fix.unsupported"
 else
 	iou=$out/iouring
-	pf=$repo/samples/consistency/iouring_wait.patch
+	pf=$repo/samples/consistency/iouring/fix.patch
 	if [ ! -f "$iou/new.o" ] || [ "$pf" -nt "$iou/new.o" ]; then
 		"$repo/selftests/vm/build-objs.sh" "$kid" "$pf" io_uring/io_uring.o "$iou"
 	fi
