@@ -1,7 +1,7 @@
 # klive - top-level build. `make demo` and `make check` are the README's commands.
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all patchgen core demo check bench clean
+.PHONY: all patchgen core demo check bench stress clean
 
 all: patchgen core
 
@@ -26,6 +26,12 @@ check:
 bench:
 	bash scripts/install-deps.sh
 	bash selftests/bench/run.sh
+
+# STRESS_CYCLES (default 1000) patch/unpatch cycles under load, per kernel
+# and CPU model, with the figures; make check runs 30 as part of the suite.
+stress:
+	bash scripts/install-deps.sh
+	bash selftests/stress.sh
 
 clean:
 	$(MAKE) -C patchgen clean

@@ -2,7 +2,7 @@
 /* core.c - klive.ko entry points: check, resolve, enable and release patches. */
 #define pr_fmt(fmt) "klive: " fmt
 
-#include <linux/ctype.h>
+#include <linux/err.h>
 #include <linux/kallsyms.h>
 #include <linux/module.h>
 #include <linux/panic.h>
@@ -14,125 +14,6 @@
 DEFINE_MUTEX(klive_mutex);
 static LIST_HEAD(klive_patches);
 static struct workqueue_struct *klive_wq;
-
-/* Names become sysfs directories: keep them plain. */
-static bool klive_valid_name(const char *name)
-{
-	size_t i, len;
-
-	if (!name)
-		return false;
-	len = strnlen(name, KLIVE_NAME_MAX);
-	if (len == 0 || len == KLIVE_NAME_MAX)
-		return false;
-	for (i = 0; i < len; i++) {
-		if (!isalnum(name[i]) && name[i] != '_' && name[i] != '-')
-			return false;
-	}
-	return true;
-}
-
-/* At most this many pieces (.cold parts) per old function. */
-#define KLIVE_PIECES_MAX	16
-
-static bool klive_valid_pieces(const struct klive_func *f)
-{
-	unsigned int k;
-
-	if (f->nr_old_pieces > KLIVE_PIECES_MAX ||
-	    (f->nr_old_pieces && !f->old_pieces))
-		return false;
-	for (k = 0; k < f->nr_old_pieces; k++) {
-		const char *name = f->old_pieces[k].name;
-
-		if (!name || strnlen(name, KSYM_NAME_LEN) == KSYM_NAME_LEN)
-			return false;
-	}
-	return true;
-}
-
-/* Reject malformed patch descriptions before touching anything. */
-static int klive_check_patch(const struct klive_patch *patch)
-{
-	const char *pname;
-	unsigned int i, j, nr_funcs = 0;
-
-	if (!patch) {
-		pr_err("(null): no patch given\n");
-		return -EINVAL;
-	}
-	pname = klive_valid_name(patch->name) ? patch->name : "(invalid)";
-	if (patch->abi != KLIVE_ABI_VERSION) {
-		pr_err("%s: patch ABI %u, klive.ko implements %u\n", pname,
-		       patch->abi, KLIVE_ABI_VERSION);
-		return -EINVAL;
-	}
-	if (!klive_valid_name(patch->name)) {
-		pr_err("%s: patch name must be 1-%d characters of [A-Za-z0-9_-]\n",
-		       pname, KLIVE_NAME_MAX - 1);
-		return -EINVAL;
-	}
-	if (!patch->mod) {
-		pr_err("%s: patch has no module\n", pname);
-		return -EINVAL;
-	}
-	/*
-	 * Only the module's own init may enable it: until it is live no task
-	 * switches, so a failing init cannot leave one in freed code.
-	 */
-	if (READ_ONCE(patch->mod->state) != MODULE_STATE_COMING ||
-	    !within_module_core((unsigned long)patch, patch->mod)) {
-		pr_err("%s: klive_enable_patch() must be called from the init of the module holding the patch\n",
-		       pname);
-		return -EINVAL;
-	}
-	if (!patch->nr_objs || !patch->objs) {
-		pr_err("%s: patch has no objects\n", pname);
-		return -EINVAL;
-	}
-	for (i = 0; i < patch->nr_objs; i++) {
-		const struct klive_object *obj = &patch->objs[i];
-
-		if (obj->name && (!klive_valid_name(obj->name) ||
-				  !strcmp(obj->name, "vmlinux"))) {
-			pr_err("%s: object %u has an invalid module name\n",
-			       pname, i);
-			return -EINVAL;
-		}
-		if ((obj->nr_funcs && !obj->funcs) ||
-		    (obj->nr_relocs && !obj->relocs)) {
-			pr_err("%s: object %s has a NULL array\n", pname,
-			       obj->name ?: "vmlinux");
-			return -EINVAL;
-		}
-		for (j = 0; j < i; j++) {
-			const char *a = obj->name, *b = patch->objs[j].name;
-
-			if (a == b || (a && b && !strcmp(a, b))) {
-				pr_err("%s: object %s is listed twice\n", pname,
-				       a ?: "vmlinux");
-				return -EINVAL;
-			}
-		}
-		for (j = 0; j < obj->nr_funcs; j++) {
-			const struct klive_func *f = &obj->funcs[j];
-
-			if (!f->old_name || !f->new_func ||
-			    strnlen(f->old_name, KSYM_NAME_LEN) == KSYM_NAME_LEN ||
-			    !klive_valid_pieces(f)) {
-				pr_err("%s: function %u of %s is malformed\n",
-				       pname, j, obj->name ?: "vmlinux");
-				return -EINVAL;
-			}
-		}
-		nr_funcs += obj->nr_funcs;
-	}
-	if (!nr_funcs) {
-		pr_err("%s: patch has no functions\n", pname);
-		return -EINVAL;
-	}
-	return 0;
-}
 
 /* Is @addr already redirected by this or another klive patch? */
 static const char *klive_owner(struct klive_patch_state *self,
@@ -422,16 +303,21 @@ ssize_t klive_show_blocking(struct klive_patch_state *kp, char *buf)
 	return len;
 }
 
-static struct klive_patch_state *klive_alloc(const struct klive_patch *patch)
+/* State for klive's copy @patch of @orig; owns @patch from here on. */
+static struct klive_patch_state *klive_alloc(struct klive_patch *patch,
+					     const struct klive_patch *orig)
 {
 	struct klive_patch_state *kp;
 	unsigned int i;
 
 	kp = kzalloc(sizeof(*kp), GFP_KERNEL);
-	if (!kp)
+	if (!kp) {
+		klive_desc_free(patch);
 		return NULL;
+	}
 	klive_patch_kobj_init(kp);
 	kp->patch = patch;
+	kp->orig = orig;
 	strscpy(kp->name, patch->name, sizeof(kp->name));
 	INIT_LIST_HEAD(&kp->node);
 	INIT_DELAYED_WORK(&kp->work, klive_work_fn);
@@ -446,18 +332,19 @@ static struct klive_patch_state *klive_alloc(const struct klive_patch *patch)
 	return kp;
 }
 
-int klive_enable_patch(const struct klive_patch *patch)
+int klive_enable_patch(const struct klive_patch *desc)
 {
 	struct klive_patch_state *kp, *other;
+	struct klive_patch *patch;
 	unsigned int i;
 	int ret;
 
-	ret = klive_check_patch(patch);
-	if (ret)
-		return ret;
-	kp = klive_alloc(patch);
+	patch = klive_desc_take(desc);
+	if (IS_ERR(patch))
+		return PTR_ERR(patch);
+	kp = klive_alloc(patch, desc);
 	if (!kp) {
-		pr_err("%s: out of memory\n", patch->name);
+		pr_err("%s: out of memory\n", desc->mod->name);
 		return -ENOMEM;
 	}
 
@@ -521,6 +408,31 @@ fail:
 }
 EXPORT_SYMBOL_GPL(klive_enable_patch);
 
+/*
+ * A kernel livepatch module is named in /sys/kernel/livepatch after its
+ * module: refuse one named like a klive patch (its directory could not be
+ * created), with a reason, rather than let it fail obscurely.
+ */
+static int klive_check_klp_name(struct module *mod)
+{
+	struct klive_patch_state *kp;
+	int ret = 0;
+
+	if (!IS_ENABLED(CONFIG_LIVEPATCH) || !is_livepatch_module(mod))
+		return 0;
+	mutex_lock(&klive_mutex);
+	list_for_each_entry(kp, &klive_patches, node) {
+		if (!strcmp(kp->name, mod->name)) {
+			pr_err("%s: refusing the kernel livepatch module %s: a klive patch has that name in /sys/kernel/livepatch\n",
+			       kp->name, mod->name);
+			ret = -EEXIST;
+			break;
+		}
+	}
+	mutex_unlock(&klive_mutex);
+	return ret;
+}
+
 /* The held patch of @mod, if any; klive_mutex held. */
 static struct klive_patch_state *klive_held_patch(struct module *mod)
 {
@@ -544,6 +456,8 @@ static int klive_module_notify(struct notifier_block *nb, unsigned long action,
 	struct module *mod = data;
 	struct klive_patch_state *kp;
 
+	if (action == MODULE_STATE_COMING)
+		return notifier_from_errno(klive_check_klp_name(mod));
 	if (action != MODULE_STATE_LIVE && action != MODULE_STATE_GOING)
 		return NOTIFY_OK;
 	mutex_lock(&klive_mutex);

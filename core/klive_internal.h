@@ -49,7 +49,8 @@ struct klive_obj_state {
 /* klive's runtime state of one patch; freed by the release of kobj. */
 struct klive_patch_state {
 	struct list_head node;
-	const struct klive_patch *patch;
+	struct klive_patch *patch;	/* klive's own copy, checked */
+	const struct klive_patch *orig;	/* the module's, never written */
 	char name[KLIVE_NAME_MAX];
 	struct klive_obj_state *objs;
 	unsigned int nr_objs;
@@ -87,6 +88,10 @@ int klive_task_call(struct task_struct *t, task_call_f func, void *arg);
 int klive_wake_up_state(struct task_struct *t, unsigned int state);
 bool klive_task_work_cancel(struct task_struct *t, struct callback_head *cb);
 struct kobject *klive_kernel_livepatch_root(void);
+
+/* desc.c */
+struct klive_patch *klive_desc_take(const struct klive_patch *in);
+void klive_desc_free(struct klive_patch *d);
 
 /* modmem.c */
 bool klive_in_module_text(unsigned long addr, size_t len,

@@ -101,11 +101,6 @@ int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os)
 		u64 val;
 		int ret;
 
-		if (!r->sym) {
-			pr_err("%s: relocation %u in %s has no symbol\n",
-			       kp->name, i, objname);
-			return -EINVAL;
-		}
 		ret = klive_lookup(obj->name, r->sym, r->sympos, &s);
 		if (ret) {
 			pr_err("%s: relocation symbol %s (sympos %lu) %s in %s\n",
@@ -128,7 +123,7 @@ int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os)
 		if ((!klive_in_module_text(loc, len, pmod) &&
 		     !klive_in_module_data(loc, len, pmod) &&
 		     !klive_in_module_rodata(loc, len, pmod)) ||
-		    klive_in_description(kp->patch, loc, len)) {
+		    klive_in_description(kp->orig, loc, len)) {
 			pr_err("%s: relocation for %s is not in the patch module's code or data, or is in its patch description\n",
 			       kp->name, r->sym);
 			return -EINVAL;

@@ -100,6 +100,7 @@ static void klive_patch_release(struct kobject *kobj)
 	}
 	kfree(kp->objs);
 	kfree(kp->blocking);
+	klive_desc_free(kp->patch);
 	kfree(kp);
 }
 

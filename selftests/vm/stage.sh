@@ -40,6 +40,9 @@ patchgen() {
 }
 symlist=$("$here/kallsyms.sh" "$kid") || die "no symbol list for $kid"
 patchgen --system-map "$symlist" -o "$out/cmdline_fix.ko" "$out/cmdline/old.o" "$out/cmdline/new.o"
+# the same patch named like the kernel livepatch sample, to test the clash
+patchgen --system-map "$symlist" --name klp_version -o "$out/klpname_fix.ko" \
+	"$out/cmdline/old.o" "$out/cmdline/new.o"
 patchgen --target klive_sample -o "$out/sample_fix.ko" \
 	"$out/klive_sample/old.o" "$out/klive_sample/new.o"
 
@@ -73,11 +76,19 @@ for t in "$here"/tests/*.c; do
 	tests="$tests $name"
 done
 {
-	echo '#!/bin/sh'
-	echo '# run - the guest side of make check: every in-VM test program.'
-	echo 'rc=0'
+	cat <<'EOS'
+#!/bin/sh
+# run - the guest side of make check: every in-VM test program, or only
+# the one named by klive_only=NAME on the kernel command line (make stress).
+only=$(sed -n 's/.*klive_only=\([^ ]*\).*/\1/p' /proc/cmdline)
+run_test() {
+	[ -z "$only" ] || [ "$only" = "$1" ] || return 0
+	"./$1"
+}
+rc=0
+EOS
 	for name in $tests; do
-		echo "./$name || rc=1"
+		echo "run_test $name || rc=1"
 	done
 	echo 'exit $rc'
 } >"$guest/run"

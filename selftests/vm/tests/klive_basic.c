@@ -210,6 +210,36 @@ TEST(beside_builtin_livepatch)
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), SECRET));
 }
 
+/*
+ * A kernel livepatch named like a loaded klive patch is refused with a
+ * reason (both would be /sys/kernel/livepatch/NAME); the klive patch keeps
+ * working, and once it is gone the livepatch loads.
+ */
+TEST(builtin_livepatch_name_clash_refused)
+{
+	if (!has_builtin_livepatch())
+		SKIP(return, "kernel has no built-in livepatch");
+	/* disabled by the test before, still loaded */
+	if (module_loaded("klp_version"))
+		ASSERT_EQ(0, run("rmmod klp_version"));
+	ASSERT_EQ(0, run("insmod " KDIR "klpname_fix.ko"));
+	ASSERT_EQ(0, wait_settled("klp_version", 60000));
+	EXPECT_NE(0, run("insmod " KDIR "klp_version.ko 2>/dev/null"));
+	EXPECT_EQ(0, run("dmesg | grep -q 'klive: klp_version: refusing the kernel livepatch module klp_version'"));
+	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), REDACTED));
+	EXPECT_EQ(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
+
+	ASSERT_EQ(0, write_str(LP "klp_version/enabled", "0"));
+	ASSERT_EQ(0, wait_gone("klp_version", 60000));
+	ASSERT_EQ(0, run("rmmod klpname_fix"));
+	ASSERT_EQ(0, run("insmod " KDIR "klp_version.ko"));
+	ASSERT_EQ(0, wait_settled("klp_version", 60000));
+	EXPECT_NE(NULL, strstr(slurp("/proc/version"), "[klp_version]"));
+	ASSERT_EQ(0, write_str(LP "klp_version/enabled", "0"));
+	ASSERT_EQ(0, wait_gone("klp_version", 60000));
+	ASSERT_EQ(0, run("rmmod klp_version"));
+}
+
 /* Last: with no patch left, klive unloads and takes only what it created. */
 TEST(core_unloads)
 {
