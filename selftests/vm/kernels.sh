@@ -5,6 +5,8 @@
 #   deb61   Debian's stock 6.1 (the linux-image-amd64 meta-package)
 #   deb612  Debian's 6.12 (the linux-image-6.12-amd64 meta-package)
 #   nolp61  the Debian 6.1 source built here with livepatch off
+#   kcsan61 nolp61 with the kernel concurrency sanitizer (KCSAN); not in the
+#           default list: KLIVE_TEST_KERNELS=kcsan61 make check
 # Every cache lives under KLIVE_CACHE, outside the source tree.
 
 KLIVE_CACHE=${KLIVE_CACHE:-/var/cache/klive}
@@ -35,7 +37,7 @@ meta_target() {
 kernel_release() {
 	local pkg
 	case "$1" in
-	deb61|nolp61) pkg=$(meta_target linux-image-amd64) ;;
+	deb61|nolp61|kcsan61) pkg=$(meta_target linux-image-amd64) ;;
 	deb612) pkg=$(meta_target linux-image-6.12-amd64) ;;
 	*) die "unknown kernel id '$1' (known: $KLIVE_KERNELS)" ;;
 	esac
@@ -53,7 +55,7 @@ kernel_pkgversion() {
 # linux-source-X.Y package of kernel id $1.
 kernel_srcpkg() {
 	case "$1" in
-	deb61|nolp61) echo linux-source-6.1 ;;
+	deb61|nolp61|kcsan61) echo linux-source-6.1 ;;
 	deb612) echo linux-source-6.12 ;;
 	esac
 }
@@ -74,7 +76,7 @@ kernel_objtree() {
 # Directory external modules for kernel id $1 are built against.
 kernel_kdir() {
 	case "$1" in
-	nolp61) kernel_objtree nolp61 ;;
+	nolp61|kcsan61) kernel_objtree "$1" ;;
 	*) echo "/usr/src/linux-headers-$(kernel_release "$1")" ;;
 	esac
 }
@@ -82,7 +84,7 @@ kernel_kdir() {
 # Bootable image of kernel id $1.
 kernel_image() {
 	case "$1" in
-	nolp61) echo "$(kernel_objtree nolp61)/arch/x86/boot/bzImage" ;;
+	nolp61|kcsan61) echo "$(kernel_objtree "$1")/arch/x86/boot/bzImage" ;;
 	*) echo "/boot/vmlinuz-$(kernel_release "$1")" ;;
 	esac
 }
@@ -90,7 +92,7 @@ kernel_image() {
 # Kernel config that objects of kernel id $1 are built with.
 kernel_config() {
 	case "$1" in
-	nolp61) echo "$(dirname "${BASH_SOURCE[0]}")/nolp61.config" ;;
+	nolp61|kcsan61) echo "$(dirname "${BASH_SOURCE[0]}")/$1.config" ;;
 	*) echo "/boot/config-$(kernel_release "$1")" ;;
 	esac
 }

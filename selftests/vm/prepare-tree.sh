@@ -36,8 +36,13 @@ verify_config() {
 	die "kernel config of $kid does not meet the requirements of $frag"
 }
 
+# kcsan61 is nolp61 plus its own fragment.
+frags=$cfg
+[ "$kid" = kcsan61 ] && frags="$(kernel_config nolp61) $cfg"
+
 # The stamp names every input; a change of any rebuilds the tree.
-stamp="$(sha256sum "$cfg" | cut -c1-16) $(kernel_pkgversion "$kid")"
+# shellcheck disable=SC2086 # a list of files
+stamp="$(cat $frags | sha256sum | cut -c1-16) $(kernel_pkgversion "$kid")"
 tree_ready() {
 	[ -f "$obj/.klive-ready" ] && [ "$(cat "$obj/.klive-ready")" = "$stamp" ]
 }
@@ -65,15 +70,18 @@ jobs=$(nproc)
 log="$obj/.klive-build.log"
 echo "  PREPARE $kid in $obj (log: $log)"
 case "$kid" in
-nolp61)
+nolp61|kcsan61)
 	rm -f "$obj/.config"
 	{
 		make -C "$src" O="$obj" tinyconfig &&
+		# shellcheck disable=SC2086 # a list of files
 		"$src/scripts/kconfig/merge_config.sh" -m -O "$obj" \
-			"$obj/.config" "$cfg" &&
+			"$obj/.config" $frags &&
 		make -C "$src" O="$obj" olddefconfig
 	} >"$log" 2>&1 || { tail -n 30 "$log"; die "configuring $kid failed"; }
-	verify_config "$obj/.config" "$cfg"
+	for f in $frags; do
+		verify_config "$obj/.config" "$f"
+	done
 	make -C "$src" O="$obj" -j"$jobs" bzImage modules >>"$log" 2>&1 ||
 		{ tail -n 30 "$log"; die "building $kid failed"; }
 	[ -f "$obj/Module.symvers" ] || die "$kid: no Module.symvers after the build"
