@@ -499,9 +499,16 @@ TEST_F_TIMEOUT(cons, running_kthread_switches, 90)
 	TH_LOG("patched in %ld ms with a spinning kernel thread", now_ms() - start);
 	start = now_ms();
 	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
-	ASSERT_EQ(0, wait_gone("block_fix", nudge_ms() + 10000));
+	ASSERT_EQ(0, wait_settled("block_fix", nudge_ms() + 10000))
+		TH_LOG("blocking: '%s'", slurp(lp_file("block_fix", "blocking")));
 	TH_LOG("unpatched in %ld ms with a spinning kernel thread", now_ms() - start);
+	/*
+	 * Removing the ftrace hooks then waits for an RCU-tasks grace period,
+	 * which a thread that never sleeps and only calls cond_resched() holds
+	 * (as it holds the kernel livepatch's): it ends once the thread stops.
+	 */
 	ASSERT_EQ(0, write_str(BLOCK "ctl", "unspin"));
+	ASSERT_EQ(0, wait_gone("block_fix", 30000));
 	ASSERT_EQ(0, run("rmmod block_fix"));
 }
 
