@@ -74,6 +74,7 @@ extern struct mutex klive_mutex;
 
 /* symbols.c */
 int klive_symbols_init(void);
+bool klive_in_kernel_text(unsigned long addr);
 int klive_lookup(const char *objname, const char *name, unsigned long sympos,
 		 unsigned long *addr);
 bool klive_size_offset(unsigned long addr, unsigned long *size,

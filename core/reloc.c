@@ -4,7 +4,65 @@
 
 #include <linux/elf.h>
 #include <linux/module.h>
+#include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/ibt.h>
 #include "klive_internal.h"
+
+/*
+ * An IBT kernel seals the ENDBR of every function whose address it never
+ * takes (boot and module load): an indirect call to it faults. A patch
+ * that takes the address of such a function of the running kernel (a
+ * relocation naming its start that is not the target of a direct call or
+ * jump) is refused, never loaded to fault later.
+ */
+static int klive_check_endbr(struct klive_patch_state *kp,
+			     struct klive_obj_state *os,
+			     const struct klive_reloc *r, unsigned long s)
+{
+#ifdef CONFIG_X86_KERNEL_IBT
+	const u8 *p = r->loc;
+	unsigned long size, off;
+	u8 op[2] = { 0, 0 };
+	u32 insn;
+
+	if (!cpu_feature_enabled(X86_FEATURE_IBT))
+		return 0;
+	switch (r->type) {
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		if (r->addend != -4)
+			return 0;
+		/* call, jmp or jcc rel32: no indirect branch */
+		if (klive_in_module_text((unsigned long)p - 2, 2,
+					 kp->patch->mod))
+			memcpy(op, p - 2, 2);
+		if (op[1] == 0xe8 || op[1] == 0xe9 ||
+		    (op[0] == 0x0f && (op[1] & 0xf0) == 0x80))
+			return 0;
+		break;
+	case R_X86_64_64:
+	case R_X86_64_32S:
+		if (r->addend)
+			return 0;
+		break;
+	default:
+		return 0;
+	}
+	if (!klive_size_offset(s, &size, &off) || off ||
+	    !(os->mod ? klive_in_module_text(s, 4, os->mod) :
+			klive_in_kernel_text(s)))
+		return 0;
+	if (copy_from_kernel_nofault(&insn, (void *)s, sizeof(insn)) ||
+	    is_endbr(insn))
+		return 0;
+	pr_err("%s: the patch takes the address of %s, which has no ENDBR in the running kernel (sealed: its address was never taken); an indirect call to it would fault under IBT\n",
+	       kp->name, r->sym);
+	return -EINVAL;
+#else
+	return 0;
+#endif
+}
 
 /* Compute the value and width of one relocation; -ERANGE on overflow. */
 static int klive_reloc_value(const struct klive_reloc *r, unsigned long s,
@@ -109,6 +167,9 @@ int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os)
 			       objname);
 			return ret;
 		}
+		ret = klive_check_endbr(kp, os, r, s);
+		if (ret)
+			return ret;
 		ret = klive_reloc_value(r, s, &val, &len);
 		if (ret == -EOPNOTSUPP) {
 			pr_err("%s: relocation type %u for %s is not supported\n",

@@ -286,6 +286,14 @@ static int klive_resolve(const char *name, unsigned long *addr, bool func)
 	__ret;								\
 })
 
+static unsigned long klive_stext, klive_etext;
+
+/* Is @addr in vmlinux's text ([_stext, _etext))? */
+bool klive_in_kernel_text(unsigned long addr)
+{
+	return addr >= klive_stext && addr < klive_etext;
+}
+
 int klive_symbols_init(void)
 {
 	unsigned long addr;
@@ -319,6 +327,11 @@ int klive_symbols_init(void)
 	if (ret)
 		return ret;
 	k_text_mutex = (struct mutex *)addr;
+	if (klive_lookup(NULL, "_stext", 0, &klive_stext) ||
+	    klive_lookup(NULL, "_etext", 0, &klive_etext)) {
+		pr_err("cannot find vmlinux's text bounds (_stext, _etext)\n");
+		return -ENOENT;
+	}
 
 #ifdef CONFIG_HAVE_RELIABLE_STACKTRACE
 	if (klive_lookup(NULL, "stack_trace_save_tsk_reliable", 0, &addr))
