@@ -1,15 +1,18 @@
 # klive - top-level build. `make demo` and `make check` are the README's commands.
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all patchgen core demo check bench stress clean
+.PHONY: all patchgen core cli demo check bench stress clean
 
-all: patchgen core
+all: patchgen core cli
 
 patchgen:
 	$(MAKE) -C patchgen
 
 core:
 	$(MAKE) -C core KDIR=$(KDIR)
+
+cli:
+	$(MAKE) -C cli
 
 # Boots Debian's stock 6.1 in a VM and patches /proc/cmdline live.
 demo:
@@ -33,7 +36,16 @@ stress:
 	bash scripts/install-deps.sh
 	bash selftests/stress.sh
 
+# libFuzzer over patchgen's ELF reading and analysis (the --list stages) for
+# FUZZ_SECONDS; the host tests run it for a minute. Crashes: build/fuzz/crashes.
+FUZZ_SECONDS ?= 600
+.PHONY: fuzz
+fuzz:
+	bash scripts/install-deps.sh
+	bash selftests/host/fuzz/run.sh $(FUZZ_SECONDS)
+
 clean:
 	$(MAKE) -C patchgen clean
+	$(MAKE) -C cli clean
 	$(MAKE) -C core KDIR=$(KDIR) clean || true
 	rm -rf build

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,force,blocking,<obj>/<func>,<pos>}. */
+/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,force,blocking,module,<obj>/<func>,<pos>}. */
 #define pr_fmt(fmt) "klive: " fmt
 
 #include <linux/kernfs.h>
@@ -70,9 +70,19 @@ static ssize_t blocking_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return klive_show_blocking(kp, buf);
 }
 
+/* klive only: the module holding the patch, for tools that remove it */
+static ssize_t module_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	struct klive_patch_state *kp = to_kp(kobj);
+
+	return sysfs_emit(buf, "%s\n", kp->patch->mod->name);
+}
+
 static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
 static struct kobj_attribute transition_attr = __ATTR_RO(transition);
 static struct kobj_attribute force_attr = __ATTR_WO(force);
+static struct kobj_attribute module_attr = __ATTR_RO(module);
 /* names other users' tasks and where they sleep: root only */
 static struct kobj_attribute blocking_attr = __ATTR_RO_MODE(blocking, 0400);
 
@@ -81,6 +91,7 @@ static struct attribute *klive_patch_attrs[] = {
 	&transition_attr.attr,
 	&force_attr.attr,
 	&blocking_attr.attr,
+	&module_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(klive_patch);

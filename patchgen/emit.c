@@ -243,6 +243,12 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		  patchname);
 	for (i = 0; i < plan->nns; i++)
 		sb_printf(&c, "MODULE_IMPORT_NS(%s);\n", plan->namespaces[i]);
+	/* what the patch does, for `klive info` (modinfo) */
+	sb_printf(&c, "MODULE_INFO(klive_patch, \"%s\");\n", patchname);
+	for (i = 0; i < plan->nfuncs; i++)
+		sb_printf(&c, "MODULE_INFO(klive_func, \"%s:%s,%ld\");\n", plan->target,
+			  plan->funcs[i].old_name,
+			  plan->funcs[i].sympos ? plan->funcs[i].sympos : 1);
 	sb_printf(&c, "MODULE_DESCRIPTION(\"klive patch %s\");\nMODULE_LICENSE(\"GPL\");\n",
 		  patchname);
 	{

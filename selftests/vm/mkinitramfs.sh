@@ -23,6 +23,19 @@ for applet in $("$busybox" --list-full); do
 	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
 done
 cp -a "$dir/." "$root/klive/"
+# DIR/.rootfs/ goes to / (e.g. an installed klive.ko under /lib/modules)
+if [ -d "$dir/.rootfs" ]; then
+	cp -a "$dir/.rootfs/." "$root/"
+	rm -rf "$root/klive/.rootfs"
+fi
+# Dynamically linked programs in DIR get their libraries and loader.
+for f in "$dir"/*; do
+	[ -f "$f" ] && [ -x "$f" ] && file -L "$f" | grep -q 'dynamically linked' || continue
+	for lib in $(ldd "$f" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+done
 
 cat >"$root/init" <<'INIT'
 #!/bin/sh

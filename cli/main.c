@@ -1,0 +1,105 @@
+/* main.c - the klive command: options and the subcommands load, unload, list, info. */
+#include "cli.h"
+#include "out.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage[] =
+"Usage: klive [--json] COMMAND ...\n"
+"\n"
+"  klive load FIX.ko [--timeout S] [--klive KLIVE.ko]\n"
+"      check that FIX.ko is a klive patch for the running kernel, load\n"
+"      klive.ko if needed (installed, as modprobe finds it, or --klive),\n"
+"      insert FIX.ko and follow the transition until every task runs the\n"
+"      new code; --timeout S gives up waiting (the transition goes on)\n"
+"  klive unload NAME [--timeout S]\n"
+"      disable patch NAME, wait until no task runs its code, remove its\n"
+"      module\n"
+"  klive list\n"
+"      every patch in /sys/kernel/livepatch, klive's and the kernel's own\n"
+"  klive info FIX.ko\n"
+"      what FIX.ko patches and for which kernel release\n"
+"\n"
+"--json prints one JSON object (errors too: {\"error\": ...}); the schema is\n"
+"in klive's README. Exit status 0 on success, 1 on failure, 2 on usage.\n";
+
+/* Options, before or after the command; 0, or the exit status. */
+static int parse(int argc, char **argv, const char *shorts, struct cli_opts *o)
+{
+	static const struct option longs[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "klive", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			out_json = true;
+			break;
+		case 't':
+			o->timeout_s = (int)strtol(optarg, &end, 10);
+			if (*end || o->timeout_s < 0) {
+				fprintf(stderr, "klive: --timeout takes whole seconds\n");
+				return 2;
+			}
+			break;
+		case 'k':
+			o->klive_ko = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_opts o = { 0 };
+	const char *cmd, *arg;
+	char **sub;
+	int ret, nsub;
+
+	ret = parse(argc, argv, "+h", &o);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	if (optind >= argc) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	/* the command's own arguments, options among them */
+	sub = argv + optind;
+	nsub = argc - optind;
+	optind = 0;
+	ret = parse(nsub, sub, "h", &o);
+	if (ret)
+		return ret < 0 ? 0 : ret;
+	cmd = sub[0];
+	if (!strcmp(cmd, "list") && optind == nsub)
+		return cmd_list();
+	if (optind != nsub - 1) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	arg = sub[optind];
+	if (!strcmp(cmd, "load"))
+		return cmd_load(arg, &o);
+	if (!strcmp(cmd, "unload"))
+		return cmd_unload(arg, &o);
+	if (!strcmp(cmd, "info"))
+		return cmd_info(arg);
+	fputs(usage, stderr);
+	return 2;
+}
