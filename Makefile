@@ -1,7 +1,7 @@
 # klive - top-level build. `make demo` and `make check` are the README's commands.
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all patchgen core cli demo check bench stress clean
+.PHONY: all patchgen core cli install dkms-src demo check bench stress clean
 
 all: patchgen core cli
 
@@ -13,6 +13,30 @@ core:
 
 cli:
 	$(MAKE) -C cli
+
+# make install [DESTDIR=...] [PREFIX=/usr/local] [KDIR=...]: patchgen and
+# klive into PREFIX, klive.ko for KDIR's release into /lib/modules (with
+# depmod, where patchgen and `klive load` find it), man pages, klive.service.
+PREFIX ?= /usr/local
+RELEASE = $(shell sed -n 's/.*UTS_RELEASE "\(.*\)"/\1/p' $(KDIR)/include/generated/utsrelease.h)
+VERSION = $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+install: all
+	install -D -m755 patchgen/patchgen $(DESTDIR)$(PREFIX)/bin/patchgen
+	install -D -m755 cli/klive $(DESTDIR)$(PREFIX)/sbin/klive
+	install -D -m644 patchgen/patchgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/patchgen.1
+	install -D -m644 cli/klive.8 $(DESTDIR)$(PREFIX)/share/man/man8/klive.8
+	install -D -m644 core/klive.ko $(DESTDIR)/lib/modules/$(RELEASE)/updates/klive.ko
+	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(RELEASE)
+	mkdir -p $(DESTDIR)/lib/systemd/system $(DESTDIR)/var/lib/klive/patches
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|' cli/klive.service.in > $(DESTDIR)/lib/systemd/system/klive.service
+
+# The DKMS source tree: then dkms add/build/install klive/$(VERSION).
+dkms-src:
+	rm -rf $(DESTDIR)/usr/src/klive-$(VERSION)
+	mkdir -p $(DESTDIR)/usr/src/klive-$(VERSION)/core $(DESTDIR)/usr/src/klive-$(VERSION)/include
+	cp dkms.conf $(DESTDIR)/usr/src/klive-$(VERSION)/
+	cp core/Makefile core/Kbuild core/*.c core/*.h $(DESTDIR)/usr/src/klive-$(VERSION)/core/
+	cp include/*.h $(DESTDIR)/usr/src/klive-$(VERSION)/include/
 
 # Boots Debian's stock 6.1 in a VM and patches /proc/cmdline live.
 demo:

@@ -13,6 +13,9 @@ int cmd_load(const char *path, const struct cli_opts *o);
 int cmd_unload(const char *name, const struct cli_opts *o);
 int cmd_list(void);
 int cmd_info(const char *path);
+int cmd_install(const char *path);
+int cmd_uninstall(const char *name);
+int cmd_load_installed(const struct cli_opts *o);
 
 /* What a module file says of itself (modinfo), as klive needs it. */
 struct modfacts {

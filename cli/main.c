@@ -22,6 +22,11 @@ static const char usage[] =
 "      every patch in /sys/kernel/livepatch, klive's and the kernel's own\n"
 "  klive info FIX.ko\n"
 "      what FIX.ko patches and for which kernel release\n"
+"  klive install FIX.ko / klive uninstall NAME\n"
+"      keep FIX.ko in /var/lib/klive/patches/RELEASE (KLIVE_STATE_DIR) to be\n"
+"      loaded at boot by klive.service, or stop doing so\n"
+"  klive load-installed\n"
+"      load the patches installed for the running kernel (klive.service)\n"
 "\n"
 "--json prints one JSON object (errors too: {\"error\": ...}); the schema is\n"
 "in klive's README. Exit status 0 on success, 1 on failure, 2 on usage.\n";
@@ -89,6 +94,8 @@ int main(int argc, char **argv)
 	cmd = sub[0];
 	if (!strcmp(cmd, "list") && optind == nsub)
 		return cmd_list();
+	if (!strcmp(cmd, "load-installed") && optind == nsub)
+		return cmd_load_installed(&o);
 	if (optind != nsub - 1) {
 		fputs(usage, stderr);
 		return 2;
@@ -100,6 +107,10 @@ int main(int argc, char **argv)
 		return cmd_unload(arg, &o);
 	if (!strcmp(cmd, "info"))
 		return cmd_info(arg);
+	if (!strcmp(cmd, "install"))
+		return cmd_install(arg);
+	if (!strcmp(cmd, "uninstall"))
+		return cmd_uninstall(arg);
 	fputs(usage, stderr);
 	return 2;
 }

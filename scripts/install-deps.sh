@@ -6,7 +6,8 @@ set -e
 pkgs="build-essential make gcc pkg-config bc flex bison libssl-dev dwarves
 python3 perl rsync cpio gzip xz-utils kmod util-linux
 libelf-dev libdw-dev libcapstone-dev libkmod-dev
-busybox-static qemu-system-x86
+clang libclang-rt-14-dev
+busybox-static qemu-system-x86 dkms
 linux-image-amd64 linux-headers-amd64 linux-source-6.1
 linux-image-6.12-amd64 linux-headers-6.12-amd64 linux-source-6.12"
 

@@ -80,6 +80,10 @@ for kid in $kernels; do
 	echo "=== $kid: $(($(date +%s) - t0)) s"
 done
 
+echo "=== install: make install, klive install, DKMS"
+bash selftests/install.sh 2>&1 | tee build/install.log
+add_counts build/install.log install
+
 echo "=== wall time: $(($(date +%s) - start)) s"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -28,3 +28,6 @@ open(dst, "wb").write(data.replace(key, b"vermagic=" + new.encode()))
 print(new)
 PY
 unset cli_rel
+# the systemd unit as `make install PREFIX=/klive` would write it: the guest
+# runs its ExecStart as boot would
+sed 's|@SBINDIR@|/klive|' "$repo/cli/klive.service.in" >"$guest/klive.service"

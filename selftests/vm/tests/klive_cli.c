@@ -15,10 +15,13 @@
 #define REDACTED "app.password=********"
 #define OUT "/tmp/klive-cli.out"
 
+/* Installed patches go here, not to /var/lib/klive (KLIVE_STATE_DIR). */
+#define STATE "/tmp/klstate"
+
 /* Run "./klive ARGS" with its output (both streams) in OUT; its exit status. */
 static int klive(const char *args)
 {
-	return run("./klive %s >" OUT " 2>&1", args);
+	return run("KLIVE_STATE_DIR=" STATE " ./klive %s >" OUT " 2>&1", args);
 }
 
 static const char *output(void)
@@ -206,6 +209,41 @@ TEST_F_TIMEOUT(cli, timeout_names_blocking_task, 120)
 	ASSERT_EQ(0, klive("unload block_fix")) TH_LOG("%s", output());
 	EXPECT_FALSE(module_loaded("block_fix"));
 	EXPECT_EQ(0, run("rmmod klive_block"));
+}
+
+/*
+ * klive install keeps a patch for its release; the unit's ExecStart (what
+ * boot runs) loads those of the running kernel and names the others as
+ * skipped; uninstall forgets it.
+ */
+TEST_F_TIMEOUT(cli, installed_patches_load_at_boot, 120)
+{
+	char cmd[512], *exec, rel[64];
+
+	snprintf(rel, sizeof(rel), "%.*s", (int)strcspn(slurp(KDIR "otherrel_fix.release"), "\n"),
+		 slurp(KDIR "otherrel_fix.release"));
+	run("rm -rf " STATE);
+	ASSERT_EQ(0, klive("install cmdline_fix.ko")) TH_LOG("%s", output());
+	ASSERT_EQ(0, klive("install otherrel_fix.ko")) TH_LOG("%s", output());
+	EXPECT_FALSE(exists(LP "cmdline_fix"));
+
+	exec = strstr(slurp(KDIR "klive.service"), "\nExecStart=");
+	ASSERT_NE(NULL, exec);
+	exec += strlen("\nExecStart=");
+	snprintf(cmd, sizeof(cmd), "KLIVE_STATE_DIR=" STATE " %.*s >" OUT " 2>&1",
+		 (int)strcspn(exec, "\n"), exec);
+	EXPECT_EQ(0, run("%s", cmd)) TH_LOG("%s: %s", cmd, output());
+	EXPECT_NE(NULL, strstr(output(), "klive: cmdline_fix: patched in")) TH_LOG("%s", output());
+	EXPECT_NE(NULL, strstr(output(), "skipping the patches installed for")) TH_LOG("%s", output());
+	EXPECT_NE(NULL, strstr(output(), rel)) TH_LOG("%s", output());
+	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), REDACTED));
+
+	ASSERT_EQ(0, klive("unload cmdline_fix")) TH_LOG("%s", output());
+	ASSERT_EQ(0, klive("uninstall cmdline_fix")) TH_LOG("%s", output());
+	EXPECT_EQ(0, run("%s", cmd));
+	EXPECT_NE(NULL, strstr(output(), "no patches installed for")) TH_LOG("%s", output());
+	EXPECT_FALSE(exists(LP "cmdline_fix"));
+	EXPECT_EQ(1, klive("uninstall cmdline_fix"));
 }
 
 TEST_HARNESS_MAIN
