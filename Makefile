@@ -55,7 +55,7 @@ bench:
 	bash selftests/bench/run.sh
 
 # STRESS_CYCLES (default 1000) patch/unpatch cycles under load, per kernel
-# and CPU model, with the figures; make check runs 30 as part of the suite.
+# and CPU model, with the figures; make check runs 20 as part of the suite.
 stress:
 	bash scripts/install-deps.sh
 	bash selftests/stress.sh

@@ -78,8 +78,8 @@ static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
 		return;
 	}
 	s = &v->o->secs[sym->shndx];
-	a = (int64_t)sym->value + r->addend;
-	ref = (uint64_t)(a + delta);
+	a = sym_plus_addend(sym, r);
+	ref = (uint64_t)wrap_add(a, delta);
 	if (sym->type == STT_FUNC || sym->type == STT_OBJECT)
 		it = view_item_of_sym(v, sym);
 	if (!it)
@@ -104,7 +104,7 @@ static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
 			return;
 		}
 		sb_printf(sb, "%c:%s%+lld", it->kind == IT_FUNC ? 'f' : 'd', id,
-			  (long long)(a - (int64_t)it->sym->value));
+			  (long long)wrap_sub(a, (int64_t)it->sym->value));
 		free(tofree);
 		if (it->kind == IT_DATA && is_rodata(it->sec) &&
 		    it->sym->bind == STB_LOCAL)
@@ -112,7 +112,7 @@ static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
 		return;
 	}
 	if (s->flags & SHF_STRINGS && s->data && ref < s->size) {
-		sb_printf(sb, "str%+lld:%.*s", (long long)(a - (int64_t)ref),
+		sb_printf(sb, "str%+lld:%.*s", (long long)wrap_sub(a, (int64_t)ref),
 			  (int)strnlen((const char *)s->data + ref, s->size - ref),
 			  (const char *)s->data + ref);
 		return;
@@ -243,7 +243,7 @@ static void special_keys(struct objview *v)
 			sym = &v->o->syms[s->relas[lo].sym];
 			if (sym->shndx == SHN_UNDEF || sym->shndx >= v->o->nsecs)
 				continue;
-			at = (uint64_t)((int64_t)sym->value + s->relas[lo].addend);
+			at = (uint64_t)sym_plus_addend(sym, &s->relas[lo]);
 			it = view_item_at(v, sym->shndx, at);
 			if (!it || it->kind != IT_FUNC)
 				continue;
@@ -256,7 +256,7 @@ static void special_keys(struct objview *v)
 			for (i = lo; i < hi; i++) {
 				const struct rela *r = &s->relas[i];
 				const struct symbol *rs = &v->o->syms[r->sym];
-				uint64_t t = (uint64_t)((int64_t)rs->value + r->addend);
+				uint64_t t = (uint64_t)sym_plus_addend(rs, r);
 				unsigned int w = rela_width(r->type);
 
 				memset(buf + (r->off - e), 0, w && r->off + w <= e + es ? w : es - (r->off - e));

@@ -247,7 +247,7 @@ struct item *view_ref_target(const struct objview *v, const struct item *fn,
 
 		if (in && rela_pcrel(r->type))
 			delta = (int64_t)(in->off + in->len - r->off);
-		it = view_item_at(v, sym->shndx, (uint64_t)((int64_t)sym->value + r->addend + delta));
+		it = view_item_at(v, sym->shndx, (uint64_t)wrap_add(sym_plus_addend(sym, r), delta));
 	}
 	return it;
 }

@@ -1,4 +1,5 @@
 /* elfobj.c - the read stage: load sections, symbols and relocations with libelf. */
+#include "elfcheck.h"
 #include "elfobj.h"
 #include "util.h"
 
@@ -17,74 +18,165 @@ static int rela_cmp(const void *a, const void *b)
 	return x->off < y->off ? -1 : x->off > y->off;
 }
 
-static void read_relas(struct elfobj *o, Elf_Scn *scn, GElf_Shdr *sh)
+static const char *elf_err(void)
 {
-	Elf_Data *d = elf_getdata(scn, NULL);
+	const char *m = elf_errmsg(-1);
+
+	return m ? m : "unknown libelf error";
+}
+
+/*
+ * Attach the relocations of SH to the section they apply to. A table
+ * elfcheck() will reject (entry size, target, a second table for one
+ * section) is left unread: only what indexing needs is checked here.
+ */
+static char *read_relas(struct elfobj *o, Elf_Scn *scn, const GElf_Shdr *sh)
+{
+	Elf_Data *d;
 	struct section *t;
 	size_t n, i;
 
-	if (sh->sh_info >= o->nsecs || !d || !sh->sh_entsize)
-		fatal(o->path, "malformed relocation section");
+	if (sh->sh_entsize != sizeof(Elf64_Rela) || sh->sh_size % sizeof(Elf64_Rela) ||
+	    !sh->sh_info || sh->sh_info >= o->nsecs || o->secs[sh->sh_info].relas)
+		return NULL;
+	n = sh->sh_size / sizeof(Elf64_Rela);
+	d = elf_getdata(scn, NULL);
+	if (n && !d)
+		return xasprintf("cannot read a relocation section: %s", elf_err());
 	t = &o->secs[sh->sh_info];
-	n = sh->sh_size / sh->sh_entsize;
 	t->relas = xcalloc(n, sizeof(*t->relas));
 	for (i = 0; i < n; i++) {
 		GElf_Rela r;
 
 		if (!gelf_getrela(d, (int)i, &r))
-			fatal(o->path, "malformed relocation: %s", elf_errmsg(-1));
+			return xasprintf("malformed relocation: %s", elf_err());
 		t->relas[i].off = r.r_offset;
 		t->relas[i].type = (uint32_t)GELF_R_TYPE(r.r_info);
 		t->relas[i].sym = (uint32_t)GELF_R_SYM(r.r_info);
 		t->relas[i].addend = r.r_addend;
-		if (t->relas[i].sym >= o->nsyms)
-			fatal(o->path, "relocation refers to a missing symbol");
 	}
 	t->nrelas = n;
 	if (n > 1)
 		qsort(t->relas, n, sizeof(*t->relas), rela_cmp);
+	return NULL;
 }
 
-static void read_symtab(struct elfobj *o, Elf *elf, Elf_Scn *scn, GElf_Shdr *sh)
+/* The symbols of SH; a name outside the string table stays NULL for elfcheck(). */
+static char *read_symtab(struct elfobj *o, Elf *elf, Elf_Scn *scn, const GElf_Shdr *sh)
 {
-	Elf_Data *d = elf_getdata(scn, NULL);
+	Elf_Data *d;
 	size_t n, i;
 
-	if (!d || !sh->sh_entsize)
-		fatal(o->path, "malformed symbol table");
-	n = sh->sh_size / sh->sh_entsize;
+	if (sh->sh_entsize != sizeof(Elf64_Sym) || sh->sh_size % sizeof(Elf64_Sym))
+		return NULL;
+	n = sh->sh_size / sizeof(Elf64_Sym);
+	d = elf_getdata(scn, NULL);
+	if (n && !d)
+		return xasprintf("cannot read the symbol table: %s", elf_err());
 	o->syms = xcalloc(n, sizeof(*o->syms));
 	o->nsyms = n;
 	for (i = 0; i < n; i++) {
 		struct symbol *s = &o->syms[i];
-		GElf_Sym gs;
 		const char *name;
+		GElf_Sym gs;
 
 		if (!gelf_getsym(d, (int)i, &gs))
-			fatal(o->path, "malformed symbol: %s", elf_errmsg(-1));
-		name = elf_strptr(elf, sh->sh_link, gs.st_name);
+			return xasprintf("malformed symbol: %s", elf_err());
 		s->idx = (unsigned int)i;
 		s->type = GELF_ST_TYPE(gs.st_info);
 		s->bind = GELF_ST_BIND(gs.st_info);
 		s->shndx = gs.st_shndx;
 		s->value = gs.st_value;
 		s->size = gs.st_size;
-		if (s->type == STT_SECTION && s->shndx < o->nsecs)
+		if (s->type == STT_SECTION && s->shndx != SHN_UNDEF && s->shndx < o->nsecs)
 			name = o->secs[s->shndx].name;
-		s->name = xstrdup(name ? name : "");
-		if (s->shndx == SHN_XINDEX || (s->shndx >= o->nsecs &&
-		    s->shndx < SHN_LORESERVE))
-			fatal(o->path, "unsupported symbol section index");
-		if (!strcmp(s->name, "__this_module") && s->shndx == SHN_UNDEF)
-			o->is_module = true;
+		else
+			name = elf_strptr(elf, sh->sh_link, gs.st_name);
+		s->name = name ? xstrdup(name) : NULL;
 	}
+	return NULL;
+}
+
+/* Everything of ELF into O; NULL or why it cannot be read. */
+static char *load(struct elfobj *o, Elf *elf)
+{
+	size_t shstrndx, nsecs, i;
+	bool symtab = false;
+	Elf_Scn *scn;
+	GElf_Ehdr eh;
+	char *why;
+
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
+		return xstrdup("not an ELF file");
+	if (eh.e_type != ET_REL)
+		return xstrdup("not an ELF relocatable object (.o)");
+	if (gelf_getclass(elf) != ELFCLASS64 || eh.e_machine != EM_X86_64)
+		return xasprintf("not an x86-64 object (machine %u)", eh.e_machine);
+	o->machine = eh.e_machine;
+	if (elf_getshdrnum(elf, &nsecs) || elf_getshdrstrndx(elf, &shstrndx))
+		return xstrdup("malformed section headers");
+	o->secs = xcalloc(nsecs, sizeof(*o->secs));
+	o->nsecs = nsecs;
+	for (i = 1; i < nsecs; i++) {
+		struct section *s = &o->secs[i];
+		GElf_Shdr sh;
+		const char *name;
+
+		scn = elf_getscn(elf, i);
+		if (!scn || !gelf_getshdr(scn, &sh))
+			return xasprintf("malformed section header %zu: %s", i, elf_err());
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		s->name = name ? xstrdup(name) : NULL;
+		s->idx = (unsigned int)i;
+		s->type = sh.sh_type;
+		s->flags = sh.sh_flags;
+		s->size = sh.sh_size;
+		s->entsize = sh.sh_entsize;
+		s->align = sh.sh_addralign;
+		s->link = sh.sh_link;
+		s->info = sh.sh_info;
+		if (sh.sh_type != SHT_NOBITS) {
+			Elf_Data *d = sh.sh_size ? elf_rawdata(scn, NULL) : NULL;
+			unsigned char *copy;
+
+			if (sh.sh_size && (!d || d->d_size != sh.sh_size))
+				return xasprintf("cannot read section %zu: %s", i, elf_err());
+			/* even an empty section gets a buffer: no copy starts at NULL */
+			copy = xcalloc(1, sh.sh_size);
+			if (sh.sh_size)
+				memcpy(copy, d->d_buf, sh.sh_size);
+			s->data = copy;
+		}
+	}
+	/* the first symbol table; elfcheck() refuses a second one */
+	for (i = 1; i < nsecs && !symtab; i++) {
+		GElf_Shdr sh;
+
+		scn = elf_getscn(elf, i);
+		gelf_getshdr(scn, &sh);
+		if (sh.sh_type == SHT_SYMTAB) {
+			symtab = true;
+			if ((why = read_symtab(o, elf, scn, &sh)))
+				return why;
+		}
+	}
+	for (i = 1; i < nsecs; i++) {
+		GElf_Shdr sh;
+
+		scn = elf_getscn(elf, i);
+		gelf_getshdr(scn, &sh);
+		if (sh.sh_type == SHT_REL)
+			return xstrdup("REL relocations are not supported");
+		if (sh.sh_type == SHT_RELA && (why = read_relas(o, scn, &sh)))
+			return why;
+	}
+	return NULL;
 }
 
 void elfobj_read(struct elfobj *o, const char *path)
 {
-	size_t shstrndx, nsecs, i;
-	Elf_Scn *scn;
-	GElf_Ehdr eh;
+	char *why;
+	size_t i;
 	Elf *elf;
 	int fd;
 
@@ -95,68 +187,20 @@ void elfobj_read(struct elfobj *o, const char *path)
 	if (fd < 0)
 		fatal(path, "cannot open: %m");
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh))
-		fatal(path, "not an ELF file");
-	if (eh.e_type != ET_REL)
-		fatal(path, "not an ELF relocatable object (.o)");
-	if (gelf_getclass(elf) != ELFCLASS64 || eh.e_machine != EM_X86_64)
-		fatal(path, "not an x86-64 object (machine %u)", eh.e_machine);
-	o->machine = eh.e_machine;
-	if (elf_getshdrnum(elf, &nsecs) || elf_getshdrstrndx(elf, &shstrndx))
-		fatal(path, "malformed section headers");
-	o->secs = xcalloc(nsecs, sizeof(*o->secs));
-	o->nsecs = nsecs;
-	for (i = 1; i < nsecs; i++) {
-		struct section *s = &o->secs[i];
-		GElf_Shdr sh;
-		const char *name;
-
-		scn = elf_getscn(elf, i);
-		if (!scn || !gelf_getshdr(scn, &sh))
-			fatal(path, "malformed section header");
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		s->name = xstrdup(name ? name : "");
-		s->idx = (unsigned int)i;
-		s->type = sh.sh_type;
-		s->flags = sh.sh_flags;
-		s->size = sh.sh_size;
-		s->entsize = sh.sh_entsize;
-		s->align = sh.sh_addralign;
-		if (sh.sh_type != SHT_NOBITS && sh.sh_size) {
-			Elf_Data *d = elf_rawdata(scn, NULL);
-			unsigned char *copy;
-
-			if (!d || d->d_size != sh.sh_size)
-				fatal(path, "cannot read section %s", s->name);
-			copy = xcalloc(1, sh.sh_size);
-			memcpy(copy, d->d_buf, sh.sh_size);
-			s->data = copy;
-		}
-		if (!strcmp(s->name, ".modinfo"))
-			o->is_module = true;
-	}
-	for (i = 1; i < nsecs; i++) {
-		GElf_Shdr sh;
-
-		scn = elf_getscn(elf, i);
-		gelf_getshdr(scn, &sh);
-		if (sh.sh_type == SHT_SYMTAB)
-			read_symtab(o, elf, scn, &sh);
-	}
-	if (!o->syms)
-		fatal(path, "no symbol table");
-	for (i = 1; i < nsecs; i++) {
-		GElf_Shdr sh;
-
-		scn = elf_getscn(elf, i);
-		gelf_getshdr(scn, &sh);
-		if (sh.sh_type == SHT_REL)
-			fatal(path, "REL relocations are not supported");
-		if (sh.sh_type == SHT_RELA)
-			read_relas(o, scn, &sh);
-	}
+	why = load(o, elf);
+	/* O holds copies of all it needs: release the file before any verdict */
 	elf_end(elf);
 	close(fd);
+	if (!why)
+		why = elfcheck(o);
+	if (why)
+		fatal(path, "%s", why);
+	for (i = 1; i < o->nsecs; i++)
+		if (!strcmp(o->secs[i].name, ".modinfo"))
+			o->is_module = true;
+	for (i = 0; i < o->nsyms; i++)
+		if (!strcmp(o->syms[i].name, "__this_module") && o->syms[i].shndx == SHN_UNDEF)
+			o->is_module = true;
 }
 
 size_t elfobj_rela_lower(const struct section *s, uint64_t off)

@@ -19,7 +19,9 @@ struct section {
 	unsigned int idx;
 	uint32_t type;
 	uint64_t flags, size, entsize, align;
-	const unsigned char *data;	/* NULL for SHT_NOBITS */
+	uint32_t link, info;		/* sh_link, sh_info */
+	/* NULL for SHT_NOBITS only: a copy of zero bytes never starts at NULL */
+	const unsigned char *data;
 	struct rela *relas;		/* sorted by off */
 	size_t nrelas;
 };
@@ -42,7 +44,11 @@ struct elfobj {
 	bool is_module;		/* has .modinfo or references __this_module */
 };
 
-/* Read PATH; any problem is fatal with a one-line reason. */
+/*
+ * Read PATH and check its geometry (elfcheck.c): past this, every symbol and
+ * relocation field lies inside its section. Any problem is fatal with a
+ * one-line reason.
+ */
 void elfobj_read(struct elfobj *o, const char *path);
 
 /* The first relocation of S at or after OFF (index into s->relas). */
@@ -53,5 +59,25 @@ unsigned int rela_width(uint32_t type);
 const char *rela_type_name(uint32_t type);
 /* Whether TYPE is relative to the place it is written (S + A - P). */
 bool rela_pcrel(uint32_t type);
+
+/*
+ * Relocation arithmetic wraps modulo 2^64, as the linker's does: an addend
+ * may hold any value, and a signed overflow would be undefined behaviour.
+ */
+static inline int64_t wrap_add(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static inline int64_t wrap_sub(int64_t a, int64_t b)
+{
+	return (int64_t)((uint64_t)a - (uint64_t)b);
+}
+
+/* Where relocation R points through its symbol S: S + A. */
+static inline int64_t sym_plus_addend(const struct symbol *s, const struct rela *r)
+{
+	return (int64_t)(s->value + (uint64_t)r->addend);
+}
 
 #endif

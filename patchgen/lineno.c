@@ -119,9 +119,9 @@ static const char *callee_of(const struct objview *v, const struct item *it, uin
 		s = &v->o->syms[r->sym];
 		if (s->type != STT_SECTION)
 			return s->name;
-		t = view_item_at(v, s->shndx, (uint64_t)((int64_t)s->value + r->addend + 4));
+		t = view_item_at(v, s->shndx, (uint64_t)wrap_add(sym_plus_addend(s, r), 4));
 		return t && t->kind == IT_FUNC && t->sym->value ==
-			(uint64_t)((int64_t)s->value + r->addend + 4) ? t->sym->name : NULL;
+			(uint64_t)wrap_add(sym_plus_addend(s, r), 4) ? t->sym->name : NULL;
 	}
 	return NULL;
 }

@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "resolve.h"
 #include "select.h"
+#include "sign.h"
 #include "special.h"
 #include "util.h"
 
@@ -60,6 +61,10 @@ static const char usage[] =
 "                           names the running one), static S -> OLD (in F)\n"
 "                           (the running kernel's static local S of F is)\n"
 "                           or static S new (in F) (a fresh copy), refuse R\n"
+"  --sign-key KEY --sign-cert CERT\n"
+"                           sign the module (Secure Boot, module.sig_enforce)\n"
+"                           with the target's scripts/sign-file and its\n"
+"                           CONFIG_MODULE_SIG_HASH\n"
 "  --keep-tmp               keep the temporary Kbuild directory and print it\n"
 "  -h, --help               this text\n"
 "\n"
@@ -73,7 +78,7 @@ static const char usage[] =
 "know.\n";
 
 struct options {
-	const char *kdir, *target, *name, *symvers, *sysmap, *out;
+	const char *kdir, *target, *name, *symvers, *sysmap, *out, *sign_key, *sign_cert;
 	bool list, keep;
 	char **objs;
 	int nobjs;
@@ -114,6 +119,8 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "keep-tmp", no_argument, NULL, 'K' },
+		{ "sign-key", required_argument, NULL, 'S' },
+		{ "sign-cert", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -130,6 +137,8 @@ static void parse(int argc, char **argv, struct options *o)
 		case 'o': o->out = optarg; break;
 		case 'l': o->list = true; break;
 		case 'K': o->keep = true; break;
+		case 'S': o->sign_key = optarg; break;
+		case 'C': o->sign_cert = optarg; break;
 		case 'h': fputs(usage, stdout); exit(0);
 		default: fputs(usage, stderr); exit(2);
 		}
@@ -138,6 +147,12 @@ static void parse(int argc, char **argv, struct options *o)
 	o->kdir = absolute(o->kdir);
 	o->symvers = absolute(o->symvers);
 	o->sysmap = absolute(o->sysmap);
+	o->sign_key = absolute(o->sign_key);
+	o->sign_cert = absolute(o->sign_cert);
+	if (!o->sign_key != !o->sign_cert)
+		fatal("usage", "--sign-key and --sign-cert go together (see --help)");
+	if (o->sign_key && (access(o->sign_key, R_OK) || access(o->sign_cert, R_OK)))
+		fatal(access(o->sign_key, R_OK) ? o->sign_key : o->sign_cert, "cannot read: %m");
 	o->objs = argv + optind;
 	o->nobjs = argc - optind;
 	if (o->nobjs < 2 || o->nobjs % 2)
@@ -460,9 +475,13 @@ int main(int argc, char **argv)
 		return 0;
 	emit_module(&plan, tmpdir, modname, name, k.ibt, k.rethunk);
 	link_module(o.kdir, tmpdir, modname, symvers, o.out);
+	if (o.sign_key)
+		sign_module(&k, o.sign_key, o.sign_cert, o.out);
 	print_summary(&plan, pairs, npairs, name, o.out);
 	if (symvers_from)
 		printf("  for %s, with the symbol versions of %s\n", k.release, symvers_from);
+	if (o.sign_key)
+		printf("  signed with %s\n", o.sign_key);
 	if (o.keep)
 		printf("  build directory kept: %s\n", tmpdir);
 	free(defkdir);

@@ -286,7 +286,8 @@ static struct chunk *carry_range(struct builder *b, struct pair *p, const struct
 		c->bytes = xcalloc(1, size);
 		memcpy(c->bytes, s->data + start, size);
 	}
-	fill_relocs(b, p, c, s, start, NULL, s->relas + lo, hi - lo);
+	/* no relocations: NULL, never NULL + 0 */
+	fill_relocs(b, p, c, s, start, NULL, hi > lo ? &s->relas[lo] : NULL, hi - lo);
 	return c;
 }
 
@@ -385,8 +386,8 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 	if (sym->shndx >= o->nsecs)
 		return xasprintf("reference to absolute symbol '%s'", sym->name);
 	s = &o->secs[sym->shndx];
-	a = (int64_t)sym->value + r->addend;
-	ref = (uint64_t)(a + delta);
+	a = sym_plus_addend(sym, r);
+	ref = (uint64_t)wrap_add(a, delta);
 	if (sym->type == STT_FUNC || sym->type == STT_OBJECT)
 		it = view_item_of_sym(&p->vn, sym);
 	if (!it)
@@ -397,7 +398,7 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 		if (cr) {
 			out->kind = REF_LOCAL;
 			out->sym = cr->label;
-			out->addend = a - (int64_t)cr->start;
+			out->addend = wrap_sub(a, (int64_t)cr->start);
 			return NULL;
 		}
 		if (s->flags & SHF_EXECINSTR)
@@ -409,7 +410,7 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 			out->kind = REF_LOCAL;
 			out->sym = carry_memo(b, p, s, ref, len < s->size - ref ? len + 1 : len,
 					      ".Lklive.str");
-			out->addend = a - (int64_t)ref;
+			out->addend = wrap_sub(a, (int64_t)ref);
 			return NULL;
 		}
 		if ((s->flags & SHF_ALLOC) && !(s->flags & SHF_WRITE)) {
@@ -422,7 +423,7 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 		return xasprintf("reference to %s+0x%llx, which is not inside a known variable",
 				 s->name, (unsigned long long)ref);
 	}
-	off = a - (int64_t)it->sym->value;
+	off = wrap_sub(a, (int64_t)it->sym->value);
 	if (it->kind == IT_FUNC) {
 		if (it->selected && (it->state == ST_NEW || it->cold || call || off)) {
 			out->kind = REF_LOCAL;
@@ -492,7 +493,7 @@ static void add_stub(struct builder *b, struct pair *p, struct chunk *c,
 		return;
 	}
 	far.type = R_X86_64_PC32;
-	far.addend = r->addend + 1 - 4;
+	far.addend = wrap_add(r->addend, 1 - 4);
 	err = resolve_ref(b, p, &far, 4, true, &out);
 	if (err) {
 		refuse(b, p->newpath, xasprintf("%s (from %s)", err, c->label));
@@ -515,6 +516,7 @@ static void fill_relocs(struct builder *b, struct pair *p, struct chunk *c,
 			const struct section *s, uint64_t start, const struct code_map *map,
 			const struct rela *relas, size_t nrelas)
 {
+	uint64_t size = c->size;	/* before add_stub() appends */
 	size_t i;
 
 	for (i = 0; i < nrelas; i++) {
@@ -528,6 +530,12 @@ static void fill_relocs(struct builder *b, struct pair *p, struct chunk *c,
 		if (map && !in) {
 			refuse(b, p->newpath, xasprintf("relocation at %s+0x%llx is not inside an instruction",
 							s->name, (unsigned long long)r->off));
+			continue;
+		}
+		/* inside its section (elfcheck) is not inside this copy: a symbol size is wrong */
+		if (r->off - start + rela_width(r->type) > size) {
+			refuse(b, p->newpath, xasprintf("relocation at %s+0x%llx runs past the end of %s",
+							s->name, (unsigned long long)r->off, c->label));
 			continue;
 		}
 		if (r->type == R_X86_64_PC8) {

@@ -276,6 +276,13 @@ static void carry_entry(struct builder *b, struct pair *p, const struct special_
 							s->name, fn_name(owner)));
 			return;
 		}
+		/* elfcheck knows the section, not its entry size: the field must fit the entry */
+		if (r->off - e + rela_width(r->type) > es) {
+			refuse(b, p->newpath, xasprintf("malformed %s entry of '%s': its %u-byte relocation at +%llu does not fit the %u-byte entry",
+							s->name, fn_name(owner), rela_width(r->type),
+							(unsigned long long)(r->off - e), es));
+			return;
+		}
 		if (f->kind == F_REPL) {
 			const struct symbol *sym = &p->new.syms[r->sym];
 			const struct section *rs = sym->shndx < p->new.nsecs ?

@@ -5,10 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifndef PATCHGEN_FUZZ
+#define fuzz_alloc(old, p) ((void)0)
+#endif
+
 _Noreturn void fatal(const char *file, const char *fmt, ...)
 {
 	va_list ap;
 
+#ifdef PATCHGEN_FUZZ
+	va_start(ap, fmt);
+	fuzz_fatal(file, fmt, ap);
+#endif
 	fprintf(stderr, "patchgen: %s: ", file);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -21,6 +29,12 @@ void warnx_(const char *file, const char *fmt, ...)
 {
 	va_list ap;
 
+#ifdef PATCHGEN_FUZZ
+	va_start(ap, fmt);
+	fuzz_warn(file, fmt, ap);
+	va_end(ap);
+	return;
+#endif
 	fprintf(stderr, "patchgen: %s: warning: ", file);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -34,15 +48,18 @@ void *xcalloc(size_t n, size_t size)
 
 	if (!p)
 		fatal("patchgen", "out of memory");
+	fuzz_alloc(NULL, p);
 	return p;
 }
 
 void *xrealloc(void *p, size_t size)
 {
-	p = realloc(p, size ? size : 1);
-	if (!p)
+	void *q = realloc(p, size ? size : 1);
+
+	if (!q)
 		fatal("patchgen", "out of memory");
-	return p;
+	fuzz_alloc(p, q);
+	return q;
 }
 
 char *xstrdup(const char *s)
@@ -51,6 +68,7 @@ char *xstrdup(const char *s)
 
 	if (!p)
 		fatal("patchgen", "out of memory");
+	fuzz_alloc(NULL, p);
 	return p;
 }
 

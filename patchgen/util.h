@@ -28,4 +28,19 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_free(struct strbuf *sb);
 
+#ifdef PATCHGEN_FUZZ
+/*
+ * The fuzz harness (selftests/host/fuzz) runs the stages in-process, input
+ * after input: fatal() and warnx_() hand their line to it, and it frees
+ * what each input allocated (patchgen itself just exits), so the frees of
+ * patchgen's code go through it too. Production builds have none of this.
+ */
+#include <stdlib.h>
+_Noreturn void fuzz_fatal(const char *file, const char *fmt, va_list ap);
+void fuzz_warn(const char *file, const char *fmt, va_list ap);
+void fuzz_alloc(void *old, void *p);
+void fuzz_free(void *p);
+#define free(p) fuzz_free(p)
+#endif
+
 #endif

@@ -1,7 +1,7 @@
 #!/bin/bash
 # stress.sh - make stress: the in-VM stress test alone, on every test kernel and CPU model.
 #
-# STRESS_CYCLES patch/unpatch cycles (default 1000; make check runs 30 as
+# STRESS_CYCLES patch/unpatch cycles (default 1000; make check runs 20 as
 # part of the suite) of klive_mix's and klive_block's fixes while threads
 # call the patched functions, fork, and sleep in affected code. Prints the
 # figures per kernel and CPU model; an oops, warning, mixed round trip or

@@ -148,10 +148,39 @@ fi
 "$pg" --help >"$build/help" 2>&1
 rc=$?
 missing=""
-for opt in --kdir --target --name --klive-symvers --system-map --list --keep-tmp -o; do
+for opt in --kdir --target --name --klive-symvers --system-map --sign-key --sign-cert --list --keep-tmp -o; do
 	grep -qF -- "$opt" "$build/help" || missing="$missing $opt"
 done
 result "$([ $rc = 0 ] && [ -z "$missing" ] && echo 0 || echo 1)" "--help documents the options" "rc=$rc missing:$missing"
+
+# Hostile objects (malformed/NAME: old.o, new.o, expect, System.map, target):
+# fuzzing's reproducers and crafted ones (malformed/craft.py), each breaking
+# the object's geometry. Each ends as expect says: a malformed one with
+# exactly one line 'patchgen: FILE: REASON' and exit status 1, never with a
+# sanitizer report.
+for dir in "$here"/malformed/*/; do
+	name=$(basename "$dir")
+	args=(--list --kdir "$kdir")
+	[ -f "$dir/System.map" ] && args+=(--system-map "$dir/System.map")
+	[ -f "$dir/target" ] && args+=(--target "$(cat "$dir/target")")
+	"$pg" "${args[@]}" "$dir/old.o" "$dir/new.o" >"$build/malformed.out" 2>"$build/malformed.err"
+	rc=$?
+	problems=$(check_expect "$dir/expect" "$rc" "$build/malformed.out" "$build/malformed.err")
+	if grep -q '^!' "$dir/expect"; then
+		[ "$(wc -l <"$build/malformed.err")" = 1 ] || problems="$problems not one line on stderr;"
+		grep -q '^patchgen: [^:]*: ' "$build/malformed.err" || problems="$problems no 'patchgen: FILE: ' prefix;"
+	fi
+	result "$([ -z "$problems" ] && echo 0 || echo 1)" "malformed: $name" \
+		"$problems$(printf '\n--- stdout\n%s\n--- stderr\n%s' "$(cat "$build/malformed.out")" "$(cat "$build/malformed.err")")"
+done
+
+# libFuzzer over the same stages for a minute (make fuzz: ten); passes when
+# it finds no crash.
+fuzz_secs=${FUZZ_TEST_SECONDS:-60}
+bash "$here/fuzz/run.sh" "$fuzz_secs" >"$build/fuzz.out" 2>&1
+rc=$?
+echo "# $(tail -n1 "$build/fuzz.out")"
+result $rc "fuzz patchgen --list (${fuzz_secs}s, no crash)" "$(tail -n 40 "$build/fuzz.out")"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

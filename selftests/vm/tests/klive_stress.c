@@ -17,7 +17,7 @@
 #define BLOCK "/proc/klive_block/"
 #define MIX "/proc/klive_mix"
 /* Cycles when the command line has no klive_stress_cycles=N (make check). */
-#define DEFAULT_CYCLES 30
+#define DEFAULT_CYCLES 20
 #define MAX_READERS 16
 
 struct stress {
