@@ -226,6 +226,52 @@ static const char *force_tracepoint_on(struct builder *b, const struct pair *p,
 	return "its site is not a jump label NOP";
 }
 
+/*
+ * The symbol of a reference klive.ko writes (REF_KLIVE) into [lo, hi) of
+ * the chunk LABEL, or NULL.
+ */
+static const char *klive_ref_in(const struct builder *b, const char *label, uint64_t lo,
+				uint64_t hi)
+{
+	size_t i, r;
+
+	for (i = 0; i < b->plan->nchunks; i++) {
+		const struct chunk *c = b->plan->chunks[i];
+
+		if (strcmp(c->label, label))
+			continue;
+		for (r = 0; r < c->nrelocs; r++)
+			if (c->relocs[r].kind == REF_KLIVE && c->relocs[r].off < hi &&
+			    c->relocs[r].off + rela_width(c->relocs[r].type) > lo)
+				return c->relocs[r].sym;
+	}
+	return NULL;
+}
+
+/*
+ * klive.ko writes its references at the patch module's init, after the
+ * module loader applied alternatives: a reference inside an alternative's
+ * original instruction would land in whatever replaced it, one inside its
+ * replacement code would be written where it was copied from, never into
+ * the live instruction. Such an alternative is refused.
+ */
+static const char *alt_klive_ref(const struct builder *b, const struct pair *p,
+				 const struct section *s, uint64_t e, unsigned int es,
+				 const struct crange *owner, const char *repl_label)
+{
+	unsigned int len = s->data[e + es - 2];
+	uint64_t site;
+	const char *sym;
+
+	if (code_field(p, s, e, 0, &site) && site >= owner->start) {
+		sym = klive_ref_in(b, owner->label, site - owner->start,
+				   site - owner->start + len);
+		if (sym)
+			return sym;
+	}
+	return repl_label ? klive_ref_in(b, repl_label, 0, UINT64_MAX) : NULL;
+}
+
 /* Copy entry I of S (size ES) when it belongs to copied code. */
 static void carry_entry(struct builder *b, struct pair *p, const struct special_desc *d,
 			const struct section *s, uint64_t e, unsigned int es,
@@ -298,6 +344,13 @@ static void carry_entry(struct builder *b, struct pair *p, const struct special_
 			}
 			err = carry_code_piece(b, p, rs, start, len, &l);
 			out = (struct out_reloc){ 0, r->type, REF_LOCAL, l, 0, 0 };
+			if (!err) {
+				const char *sym = alt_klive_ref(b, p, s, e, es, owner, l);
+
+				if (sym)
+					err = xasprintf("an alternative refers to '%s', which is not exported: klive.ko would resolve it only after the module loader applied the alternative",
+							sym);
+			}
 		} else {
 			err = resolve_ref(b, p, r, 0, f->kind == F_CODE, &out);
 		}
