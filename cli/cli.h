@@ -7,6 +7,11 @@ struct kmod_ctx;
 struct cli_opts {
 	int timeout_s;		/* --timeout, seconds (0: none) */
 	const char *klive_ko;	/* --klive PATH: klive.ko to load if needed */
+	/* klive build */
+	const char *src, *obj;	/* --src: source tree; --obj: its O= tree */
+	const char *out;	/* -o OUT.ko */
+	const char *kdir, *name, *system_map, *symvers;	/* passed to patchgen */
+	int jobs;		/* --jobs (default: CPUs) */
 };
 
 int cmd_load(const char *path, const struct cli_opts *o);
@@ -14,6 +19,7 @@ int cmd_unload(const char *name, const struct cli_opts *o);
 int cmd_list(void);
 int cmd_info(const char *path);
 int cmd_install(const char *path);
+int cmd_build(const char *patch, const struct cli_opts *o);
 int cmd_uninstall(const char *name);
 int cmd_load_installed(const struct cli_opts *o);
 

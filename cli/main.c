@@ -25,6 +25,13 @@ static const char usage[] =
 "  klive install FIX.ko / klive uninstall NAME\n"
 "      keep FIX.ko in /var/lib/klive/patches/RELEASE (KLIVE_STATE_DIR) to be\n"
 "      loaded at boot by klive.service, or stop doing so\n"
+"  klive build --src DIR [--obj DIR] FIX.patch -o FIX.ko [--jobs N]\n"
+"              [--kdir DIR] [--name NAME] [--system-map FILE] [--klive-symvers F]\n"
+"      build the objects FIX.patch changes (the .c files it changes, and\n"
+"      every built object whose dependency file lists a header it changes)\n"
+"      in the kernel tree DIR (configured and built like the target; --obj:\n"
+"      its O= directory) with and without the fix, leave the tree as it was,\n"
+"      and run patchgen on them; the other options go to patchgen\n"
 "  klive load-installed\n"
 "      load the patches installed for the running kernel (klive.service)\n"
 "\n"
@@ -38,6 +45,14 @@ static int parse(int argc, char **argv, const char *shorts, struct cli_opts *o)
 		{ "json", no_argument, NULL, 'j' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "klive", required_argument, NULL, 'k' },
+		{ "src", required_argument, NULL, 's' },
+		{ "obj", required_argument, NULL, 'O' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "kdir", required_argument, NULL, 'K' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "system-map", required_argument, NULL, 'm' },
+		{ "klive-symvers", required_argument, NULL, 'V' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -59,6 +74,20 @@ static int parse(int argc, char **argv, const char *shorts, struct cli_opts *o)
 		case 'k':
 			o->klive_ko = optarg;
 			break;
+		case 's': o->src = optarg; break;
+		case 'O': o->obj = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'K': o->kdir = optarg; break;
+		case 'n': o->name = optarg; break;
+		case 'm': o->system_map = optarg; break;
+		case 'V': o->symvers = optarg; break;
+		case 'J':
+			o->jobs = (int)strtol(optarg, &end, 10);
+			if (*end || o->jobs < 1) {
+				fprintf(stderr, "klive: --jobs takes a positive number\n");
+				return 2;
+			}
+			break;
 		case 'h':
 			fputs(usage, stdout);
 			return -1;
@@ -77,7 +106,7 @@ int main(int argc, char **argv)
 	char **sub;
 	int ret, nsub;
 
-	ret = parse(argc, argv, "+h", &o);
+	ret = parse(argc, argv, "+ho:", &o);
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	if (optind >= argc) {
@@ -88,7 +117,7 @@ int main(int argc, char **argv)
 	sub = argv + optind;
 	nsub = argc - optind;
 	optind = 0;
-	ret = parse(nsub, sub, "h", &o);
+	ret = parse(nsub, sub, "ho:", &o);
 	if (ret)
 		return ret < 0 ? 0 : ret;
 	cmd = sub[0];
@@ -109,6 +138,8 @@ int main(int argc, char **argv)
 		return cmd_info(arg);
 	if (!strcmp(cmd, "install"))
 		return cmd_install(arg);
+	if (!strcmp(cmd, "build"))
+		return cmd_build(arg, &o);
 	if (!strcmp(cmd, "uninstall"))
 		return cmd_uninstall(arg);
 	fputs(usage, stderr);

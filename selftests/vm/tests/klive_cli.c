@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* klive_cli.c - in-VM tests of the klive command: load, unload, list, info, refusals. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ static int starts_with(const char *s, const char *prefix)
 /* Undo what a failed test left: patches of ours, klive itself. */
 static void reset(void)
 {
-	static const char * const patches[] = { "cmdline_fix", "block_fix" };
+	static const char * const patches[] = { "cmdline_fix", "block_fix", "kbuild_fix" };
 	unsigned int i;
 
 	if (exists("/proc/klive_block/ctl"))
@@ -244,6 +245,24 @@ TEST_F_TIMEOUT(cli, installed_patches_load_at_boot, 120)
 	EXPECT_NE(NULL, strstr(output(), "no patches installed for")) TH_LOG("%s", output());
 	EXPECT_FALSE(exists(LP "cmdline_fix"));
 	EXPECT_EQ(1, klive("uninstall cmdline_fix"));
+}
+
+/*
+ * kbuild_fix.ko was made by `klive build` from samples/vmlinux/hostname's
+ * source fix (a header inline used by two objects): loaded, a host name
+ * with a space is refused; unloaded, it is taken again.
+ */
+TEST_F_TIMEOUT(cli, built_from_source_fix, 120)
+{
+	ASSERT_EQ(0, sethostname("a b", 3));
+	ASSERT_EQ(0, klive("load kbuild_fix.ko")) TH_LOG("%s", output());
+	EXPECT_TRUE(exists(LP "kbuild_fix/vmlinux/proc_do_uts_string,1"));
+	EXPECT_NE(0, sethostname("c d", 3));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0, sethostname("klivehost", 9));
+	ASSERT_EQ(0, klive("unload kbuild_fix")) TH_LOG("%s", output());
+	EXPECT_EQ(0, sethostname("c d", 3));
+	sethostname("klivehost", 9);
 }
 
 TEST_HARNESS_MAIN
