@@ -77,16 +77,6 @@ for kid in $kernels; do
 			tee "build/$kid/result-$cpu.log"
 		add_counts "build/$kid/result-$cpu.log" "$label"
 	done
-	# a kernel built here with its own key: once more with enforced signatures
-	if [ -d "build/$kid/guest/signed" ]; then
-		echo "=== $kid-sigenforce: VM test with module.sig_enforce=1"
-		KLIVE_APPEND="app.password=hunter2 module.sig_enforce=1 klive_only=klive_sign" \
-			KLIVE_VM_TIMEOUT=300 bash selftests/vm/run-vm.sh "$kid" \
-			"build/$kid/initramfs.cpio.gz" "build/$kid/console-sigenforce.log" >/dev/null
-		bash selftests/vm/tap-count.sh "$kid-sigenforce" "build/$kid/console-sigenforce.log" |
-			tee "build/$kid/result-sigenforce.log"
-		add_counts "build/$kid/result-sigenforce.log" "$kid-sigenforce"
-	fi
 	echo "=== $kid: $(($(date +%s) - t0)) s"
 done
 
