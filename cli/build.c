@@ -356,10 +356,9 @@ static int run_patchgen(struct bld *b, const char *out)
 		argv[n++] = "--name";
 		argv[n++] = (char *)b->o->name;
 	}
-	if (strcmp(b->target, "vmlinux")) {
-		argv[n++] = "--target";
-		argv[n++] = b->target;
-	}
+	/* known from the .mod lists: built-in objects may carry .modinfo too */
+	argv[n++] = "--target";
+	argv[n++] = b->target;
 	for (i = 0; i < b->nobjs; i++) {
 		snprintf(pairs[2 * i], PATH_MAX, "%s/old-%d.o", b->tmp, i);
 		snprintf(pairs[2 * i + 1], PATH_MAX, "%s/new-%d.o", b->tmp, i);
@@ -373,6 +372,43 @@ static int run_patchgen(struct bld *b, const char *out)
 	free(pairs);
 	free(pg);
 	return ret;
+}
+
+/*
+ * Rebuilding init/ regenerates the version string (build number and time)
+ * that init_uts_ns holds: keep the tree's own, so the objects built with
+ * and without the fix differ only by the fix (Kbuild's KBUILD_BUILD_*).
+ */
+static void keep_build_version(const struct bld *b)
+{
+	static const char *const files[] = { "include/generated/utsversion.h",
+					     "include/generated/compile.h" };
+	char p[PATH_MAX], line[512], num[32], *v, *t;
+	unsigned int i;
+	FILE *f;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", b->obj, files[i]);
+		f = fopen(p, "r");
+		while (f && fgets(line, sizeof(line), f)) {
+			v = strstr(line, "UTS_VERSION \"#");
+			if (!v)
+				continue;
+			v += strlen("UTS_VERSION \"#");
+			v[strcspn(v, "\"")] = '\0';
+			snprintf(num, sizeof(num), "%.*s", (int)strspn(v, "0123456789"), v);
+			t = v + strlen(num);
+			/* "#N SMP PREEMPT_DYNAMIC Thu Dec  3 ...": the flags, then the time */
+			while (*t == ' ' || (t[0] >= 'A' && t[0] <= 'Z' && t[1] >= 'A' && t[1] <= 'Z'))
+				t += *t == ' ' ? 1 : strcspn(t, " ");
+			if (*num && *t) {
+				setenv("KBUILD_BUILD_VERSION", num, 1);
+				setenv("KBUILD_BUILD_TIMESTAMP", t, 1);
+			}
+		}
+		if (f)
+			fclose(f);
+	}
 }
 
 static void progress(const char *fmt, const char *arg)
@@ -433,6 +469,7 @@ int cmd_build(const char *patch, const struct cli_opts *o)
 		}
 		b.mtimes[i] = st.st_mtim;
 	}
+	keep_build_version(&b);
 	/* from here the tree is patched: put it back whatever happens */
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
