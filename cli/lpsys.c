@@ -67,9 +67,10 @@ int lp_write(const char *name, const char *file, const char *s)
 	return ret;
 }
 
-bool lp_exists(const char *name)
+/* Does patch NAME have FILE? */
+static bool lp_has(const char *name, const char *file)
 {
-	char *p = path_of(name, "enabled");
+	char *p = path_of(name, file);
 	struct stat st;
 	bool ok = p && !stat(p, &st);
 
@@ -77,14 +78,14 @@ bool lp_exists(const char *name)
 	return ok;
 }
 
+bool lp_exists(const char *name)
+{
+	return lp_has(name, "enabled");
+}
+
 bool lp_is_klive(const char *name)
 {
-	char *p = path_of(name, "blocking");
-	struct stat st;
-	bool ok = p && !stat(p, &st);
-
-	free(p);
-	return ok;
+	return lp_has(name, "blocking");
 }
 
 static int cmp_names(const void *a, const void *b)
