@@ -521,6 +521,7 @@ static void __exit klive_exit(void)
 	destroy_workqueue(klive_wq);
 	klive_transition_exit();
 	klive_sysfs_exit();
+	klive_shadow_exit();
 }
 
 module_init(klive_init);

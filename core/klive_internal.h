@@ -123,6 +123,10 @@ unsigned long klive_sweep_delay(void);
 void klive_transition_init(void);
 void klive_transition_exit(void);
 
+/* shadow.c */
+void klive_shadow_release(struct module *mod);
+void klive_shadow_exit(void);
+
 /* sysfs.c */
 int klive_sysfs_init(void);
 void klive_sysfs_exit(void);

@@ -128,15 +128,14 @@ static void load_release(struct kinfo *k)
 	sscanf(k->release, "%d.%d", &k->version, &k->patchlevel);
 }
 
-static void load_symvers(struct kinfo *k)
+/* Add the exports listed in the Module.symvers at PATH; false if unreadable. */
+bool kinfo_add_symvers(struct kinfo *k, const char *path)
 {
-	char *path = xasprintf("%s/Module.symvers", k->kdir);
 	FILE *f = fopen(path, "r");
 	char line[1024];
 
-	k->exports = strmap_new();
 	if (!f)
-		fatal(path, "cannot open (is --kdir a kernel build directory?)");
+		return false;
 	while (fgets(line, sizeof(line), f)) {
 		char *crc = strtok(line, "\t\n"), *name = strtok(NULL, "\t\n");
 		char *mod = strtok(NULL, "\t\n");
@@ -144,9 +143,20 @@ static void load_symvers(struct kinfo *k)
 
 		if (!crc || !name || !mod || !type)
 			continue;
+		free(strmap_get(k->exports, name));
 		strmap_put(k->exports, name, xasprintf("%s\t%s", mod, ns ? ns : ""));
 	}
 	fclose(f);
+	return true;
+}
+
+static void load_symvers(struct kinfo *k)
+{
+	char *path = xasprintf("%s/Module.symvers", k->kdir);
+
+	k->exports = strmap_new();
+	if (!kinfo_add_symvers(k, path))
+		fatal(path, "cannot open (is --kdir a kernel build directory?)");
 	free(path);
 }
 

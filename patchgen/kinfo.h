@@ -26,6 +26,8 @@ struct kinfo {
 /* Load what KDIR tells; SYSMAP overrides the System.map search. */
 void kinfo_load(struct kinfo *k, const char *kdir, const char *sysmap);
 
+/* Add the exports of the Module.symvers at PATH (klive's); false if unreadable. */
+bool kinfo_add_symvers(struct kinfo *k, const char *path);
 /* Module exporting NAME ("vmlinux" or a module name), or NULL. */
 const char *kinfo_export_module(const struct kinfo *k, const char *name);
 /* Namespace NAME is exported in, or NULL. */

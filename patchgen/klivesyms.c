@@ -12,8 +12,10 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The one symbol patch modules import from klive.ko. */
+/* The symbol every patch module imports from klive.ko. */
 #define KLIVE_EXPORT "klive_enable_patch"
+/* An export of a module has a string named like this (6.1 and 6.12). */
+#define KSTRTAB "__kstrtab_"
 
 /* The release in O's vermagic ("6.1.0-57-amd64 SMP ..."), or NULL. */
 static char *vermagic_release(const struct elfobj *o)
@@ -38,13 +40,14 @@ static char *vermagic_release(const struct elfobj *o)
 	return NULL;
 }
 
-/* The CRC modpost recorded for KLIVE_EXPORT in O (__crc_ symbol in __kcrctab_gpl). */
-static bool export_crc(const struct elfobj *o, uint32_t *crc)
+/* The CRC modpost recorded for export NAME in O (__crc_ symbol in __kcrctab_gpl). */
+static bool export_crc(const struct elfobj *o, const char *name, uint32_t *crc)
 {
-	const char *want = "__crc_" KLIVE_EXPORT;
+	char *want = xasprintf("__crc_%s", name);
+	bool found = false;
 	size_t i;
 
-	for (i = 0; i < o->nsyms; i++) {
+	for (i = 0; i < o->nsyms && !found; i++) {
 		const struct symbol *s = &o->syms[i];
 		const struct section *sec;
 
@@ -52,17 +55,19 @@ static bool export_crc(const struct elfobj *o, uint32_t *crc)
 			continue;
 		if (s->shndx == SHN_ABS) {
 			*crc = (uint32_t)s->value;
-			return true;
+			found = true;
+			break;
 		}
 		if (s->shndx == SHN_UNDEF || s->shndx >= o->nsecs)
-			return false;
+			break;
 		sec = &o->secs[s->shndx];
 		if (!sec->data || s->value > sec->size || sec->size - s->value < 4)
-			return false;
+			break;
 		memcpy(crc, sec->data + s->value, 4);
-		return true;
+		found = true;
 	}
-	return false;
+	free(want);
+	return found;
 }
 
 /*
@@ -74,19 +79,32 @@ static char *symvers_from(const struct kinfo *k, const char *path, const char *t
 	struct elfobj o;
 	char *rel, *out = NULL;
 	uint32_t crc = 0;
-	bool has_crc;
+	size_t i;
 	FILE *f;
 
 	if (access(path, R_OK))
 		return NULL;
 	elfobj_read(&o, path);
 	rel = vermagic_release(&o);
-	has_crc = export_crc(&o, &crc);
-	if (rel && !strcmp(rel, k->release) && (has_crc || !k->modversions)) {
+	if (rel && !strcmp(rel, k->release) &&
+	    (export_crc(&o, KLIVE_EXPORT, &crc) || !k->modversions)) {
+		/* every export: the fix may call klive's API (shadow variables) */
 		out = xasprintf("%s/klive.symvers", tmpdir);
 		f = fopen(out, "w");
-		if (!f || fprintf(f, "0x%08x\t%s\tklive\tEXPORT_SYMBOL_GPL\t\n", crc,
-				  KLIVE_EXPORT) < 0 || fclose(f))
+		if (!f)
+			fatal(out, "cannot write: %m");
+		for (i = 0; i < o.nsyms; i++) {
+			const char *name = o.syms[i].name;
+
+			if (strncmp(name, KSTRTAB, strlen(KSTRTAB)))
+				continue;
+			name += strlen(KSTRTAB);
+			crc = 0;
+			if (!export_crc(&o, name, &crc) && k->modversions)
+				continue;
+			fprintf(f, "0x%08x\t%s\tklive\tEXPORT_SYMBOL_GPL\t\n", crc, name);
+		}
+		if (ferror(f) | fclose(f))
 			fatal(out, "cannot write: %m");
 	}
 	free(rel);
@@ -134,8 +152,8 @@ static char *built_klive(void)
 	return realpath(exe, NULL);
 }
 
-char *klivesyms_find(const struct kinfo *k, const char *override, const char *tmpdir,
-		     char **from)
+char *klivesyms_find(struct kinfo *k, const char *override, const char *tmpdir,
+		     char **from, bool need)
 {
 	char *cand[2], *out = NULL;
 	size_t i;
@@ -145,6 +163,7 @@ char *klivesyms_find(const struct kinfo *k, const char *override, const char *tm
 		if (access(override, R_OK))
 			fatal(override, "cannot read klive.ko's Module.symvers: %m");
 		*from = xstrdup(override);
+		kinfo_add_symvers(k, override);
 		return xstrdup(override);
 	}
 	cand[0] = installed_klive(k->release);
@@ -157,7 +176,9 @@ char *klivesyms_find(const struct kinfo *k, const char *override, const char *tm
 		}
 		free(cand[i]);
 	}
-	if (!out && k->modversions)
+	if (out)
+		kinfo_add_symvers(k, out);
+	if (!out && k->modversions && need)
 		fatal(k->kdir, "no klive.ko for %s found (neither installed under /lib/modules/%s nor built beside patchgen: run 'make KDIR=%s' in klive's tree), or pass --klive-symvers: without klive.ko's symbol versions the patch module would not load on this kernel (CONFIG_MODVERSIONS)",
 		      k->release, k->release, k->kdir);
 	return out;

@@ -422,8 +422,7 @@ int main(int argc, char **argv)
 	keep_tmp = o.keep;
 	atexit(cleanup);
 	/* before any work: a module without klive's symbol versions would not load */
-	if (!o.list)
-		symvers = klivesyms_find(&k, o.symvers, tmpdir, &symvers_from);
+	symvers = klivesyms_find(&k, o.symvers, tmpdir, &symvers_from, !o.list);
 	for (i = 0; i < npairs; i++) {
 		struct pair *p = &pairs[i];
 

@@ -232,7 +232,8 @@ static const char *running(struct builder *b, const struct pair *p, const char *
 	out->addend = addend;
 	out->sym = name;
 	out->sympos = 0;
-	if (mod && (!b->vmlinux || !strcmp(mod, "vmlinux"))) {
+	/* klive.ko is loaded before any patch: its API is always there */
+	if (mod && (!b->vmlinux || !strcmp(mod, "vmlinux") || !strcmp(mod, "klive"))) {
 		const char *ns = kinfo_export_ns(b->k, name);
 
 		if (ns)
