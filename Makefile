@@ -26,6 +26,7 @@ install: all
 	install -D -m644 patchgen/patchgen.1 $(DESTDIR)$(PREFIX)/share/man/man1/patchgen.1
 	install -D -m644 cli/klive.8 $(DESTDIR)$(PREFIX)/share/man/man8/klive.8
 	install -D -m644 include/klive_shadow.h $(DESTDIR)$(PREFIX)/include/klive/klive_shadow.h
+	install -D -m644 include/klive_callbacks.h $(DESTDIR)$(PREFIX)/include/klive/klive_callbacks.h
 	install -D -m644 core/klive.ko $(DESTDIR)/lib/modules/$(RELEASE)/updates/klive.ko
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(RELEASE)
 	mkdir -p $(DESTDIR)/lib/systemd/system $(DESTDIR)/var/lib/klive/patches

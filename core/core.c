@@ -189,6 +189,21 @@ static void klive_release(struct klive_patch_state *kp)
 	kobject_put(&kp->kobj);
 }
 
+/*
+ * An unpatched patch leaves: remove its hooks, then run its post-unpatch
+ * callbacks and free its shadow variables. Unregistering waits for
+ * handlers and for an RCU-tasks grace period, so no task, not even one
+ * that left the task list while exiting (no sweep sees it), still runs
+ * the patch's code; unless forced or stuck, when some may.
+ */
+static void klive_teardown(struct klive_patch_state *kp)
+{
+	klive_unregister_funcs(kp);
+	klive_post_unpatch(kp);
+	if (!kp->forced && !kp->stuck)
+		klive_shadow_release(kp->patch->mod);
+}
+
 /* Transition sweeps and final teardown, always in klive_wq. */
 static void klive_work_fn(struct work_struct *work)
 {
@@ -208,8 +223,7 @@ static void klive_work_fn(struct work_struct *work)
 
 	list_del(&kp->node);
 	kp->dead = true;
-	/* waits for running handlers: none can enter the patch module after */
-	klive_unregister_funcs(kp);
+	klive_teardown(kp);
 	mutex_unlock(&klive_mutex);
 	if (kp->stuck)
 		pr_err("%s: unpatched, but a hook could not be removed: patch module and klive stay pinned\n",
@@ -255,10 +269,18 @@ int klive_request_enabled(struct klive_patch_state *kp, bool enable)
 		WRITE_ONCE(kp->enabled, enable);
 		klive_transition_reverse(kp);
 	} else {
-		ret = klive_check_busy(kp) ?:
-		      klive_transition_start(kp, enable, false);
+		ret = klive_check_busy(kp);
 		if (ret)
 			goto unlock;
+		if (!enable)
+			klive_pre_unpatch(kp);
+		ret = klive_transition_start(kp, enable, false);
+		if (ret) {
+			/* still patched: as if the disable never began */
+			if (!enable)
+				klive_post_patch(kp);
+			goto unlock;
+		}
 		WRITE_ONCE(kp->enabled, enable);
 	}
 	mod_delayed_work(klive_wq, &kp->work, 0);
@@ -383,14 +405,17 @@ int klive_enable_patch(const struct klive_patch *desc)
 		       kp->name, ret);
 		goto fail;
 	}
-	ret = klive_register_funcs(kp);
+	ret = klive_pre_patch(kp);
 	if (ret)
 		goto fail;
-
-	/* tasks start switching once the module is live: klive_module_notify() */
-	ret = klive_transition_start(kp, 1, true);
+	ret = klive_register_funcs(kp);
+	if (!ret) {
+		/* tasks switch once the module is live: klive_module_notify() */
+		ret = klive_transition_start(kp, 1, true);
+	}
 	if (ret) {
-		klive_unregister_funcs(kp);
+		/* no task ran the new code */
+		klive_teardown(kp);
 		goto fail;
 	}
 	list_add_tail(&kp->node, &klive_patches);
@@ -479,7 +504,7 @@ static int klive_module_notify(struct notifier_block *nb, unsigned long action,
 	kp->enabled = false;
 	list_del(&kp->node);
 	kp->dead = true;
-	klive_unregister_funcs(kp);
+	klive_teardown(kp);
 	mutex_unlock(&klive_mutex);
 	klive_release(kp);
 	return NOTIFY_OK;

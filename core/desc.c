@@ -244,7 +244,7 @@ static int klive_desc_check(const struct klive_patch *patch)
 		pr_err("%s: patch has no functions\n", pname);
 		return -EINVAL;
 	}
-	return 0;
+	return klive_check_callbacks(patch);
 }
 
 /*

@@ -42,6 +42,8 @@ struct klive_obj_state {
 	const struct klive_object *obj;
 	struct module *mod;		/* NULL for vmlinux; referenced */
 	struct klive_func_state *funcs;
+	bool pre_patched;		/* post_unpatch is due */
+	bool post_patched;		/* pre_unpatch is due */
 	bool kobj_live;
 	struct kobject kobj;
 };
@@ -122,6 +124,13 @@ bool klive_transition_sweep(struct klive_patch_state *kp);
 unsigned long klive_sweep_delay(void);
 void klive_transition_init(void);
 void klive_transition_exit(void);
+
+/* callbacks.c */
+int klive_check_callbacks(const struct klive_patch *patch);
+int klive_pre_patch(struct klive_patch_state *kp);
+void klive_post_patch(struct klive_patch_state *kp);
+void klive_pre_unpatch(struct klive_patch_state *kp);
+void klive_post_unpatch(struct klive_patch_state *kp);
 
 /* shadow.c */
 void klive_shadow_release(struct module *mod);

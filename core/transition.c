@@ -516,9 +516,9 @@ static void klive_finish(struct klive_patch_state *kp)
 	pr_info("%s: transition to %s finished in %u ms\n", kp->name,
 		klive_target ? "patched" : "unpatched",
 		jiffies_to_msecs(jiffies - klive_tr_start));
-	/* no task runs the patch's code any more */
-	if (!klive_target)
-		klive_shadow_release(kp->patch->mod);
+	/* unpatched: the teardown runs post-unpatch, see klive_teardown() */
+	if (klive_target)
+		klive_post_patch(kp);
 }
 
 /* The patch in transition, if any. */

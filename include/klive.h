@@ -10,7 +10,7 @@
 #ifndef _KLIVE_H
 #define _KLIVE_H
 
-#define KLIVE_ABI_VERSION 2
+#define KLIVE_ABI_VERSION 3
 
 #ifdef __KERNEL__
 #include <linux/module.h>
@@ -51,6 +51,21 @@ struct klive_reloc {
 	unsigned int type;
 };
 
+/*
+ * Optional callbacks of one object, functions of the patch module, run
+ * with klive's mutex held (they may sleep). pre_patch runs before any
+ * function is redirected and may refuse the patch (non-zero: nothing is
+ * patched); post_patch once every task runs the new code; pre_unpatch
+ * before a disable starts (only after post_patch); post_unpatch once no
+ * task runs the new code any more (only after a successful pre_patch).
+ */
+struct klive_callbacks {
+	int (*pre_patch)(void);
+	void (*post_patch)(void);
+	void (*pre_unpatch)(void);
+	void (*post_unpatch)(void);
+};
+
 /* The functions and references that belong to one object. */
 struct klive_object {
 	const char *name;		/* NULL for vmlinux, else a module name */
@@ -58,6 +73,7 @@ struct klive_object {
 	unsigned int nr_funcs;
 	const struct klive_reloc *relocs;
 	unsigned int nr_relocs;
+	struct klive_callbacks callbacks;
 };
 
 struct klive_patch {

@@ -1,4 +1,5 @@
 /* main.c - patchgen command line: run read, correlate, compare, select, special, emit and link. */
+#include "callbacks.h"
 #include "compare.h"
 #include "correlate.h"
 #include "elfobj.h"
@@ -60,7 +61,8 @@ static const char usage[] =
 "                           pointer F (the address of a patched function\n"
 "                           names the running one), static S -> OLD (in F)\n"
 "                           (the running kernel's static local S of F is)\n"
-"                           or static S new (in F) (a fresh copy), refuse R\n"
+"                           or static S new (in F) (a fresh copy), callback\n"
+"                           KIND F (declared with klive_callbacks.h), refuse R\n"
 "  --sign-key KEY --sign-cert CERT\n"
 "                           sign the module (Secure Boot, module.sig_enforce)\n"
 "                           with the target's scripts/sign-file and its\n"
@@ -339,6 +341,9 @@ static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 		printf("special %s %zu\n", plan->special_names[i], plan->special_counts[i]);
 	for (i = 0; i < plan->npointers; i++)
 		printf("pointer %s (names the running function)\n", plan->pointers[i]);
+	for (i = 0; i < CB_KINDS; i++)
+		if (plan->callbacks[i])
+			printf("callback %s %s\n", plan_callback_names[i], plan->callback_funcs[i]);
 }
 
 static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
@@ -377,6 +382,9 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	for (i = 0; i < plan->npointers; i++)
 		printf("  the address of patched '%s' names the running function\n",
 		       plan->pointers[i]);
+	for (i = 0; i < CB_KINDS; i++)
+		if (plan->callbacks[i])
+			printf("  %s callback: %s\n", plan_callback_names[i], plan->callback_funcs[i]);
 }
 
 int main(int argc, char **argv)
@@ -458,6 +466,8 @@ int main(int argc, char **argv)
 		resolve_funcs(&b, &pairs[i]);
 	for (i = 0; i < npairs; i++)
 		special_carry(&b, &pairs[i]);
+	for (i = 0; i < npairs; i++)
+		callbacks_collect(&b, &pairs[i]);
 	if (o.list)
 		print_list(&plan, pairs, npairs);
 	if (b.nrefusals) {

@@ -4,6 +4,13 @@
 
 #include <string.h>
 
+const char *const plan_callback_names[CB_KINDS] = {
+	[CB_PRE_PATCH] = "pre_patch",
+	[CB_POST_PATCH] = "post_patch",
+	[CB_PRE_UNPATCH] = "pre_unpatch",
+	[CB_POST_UNPATCH] = "post_unpatch",
+};
+
 struct chunk *plan_new_chunk(struct plan *p, const char *label)
 {
 	struct chunk *c = xcalloc(1, sizeof(*c));

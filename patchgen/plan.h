@@ -47,8 +47,14 @@ struct pfunc {
 	size_t npieces;
 };
 
+/* Callback kinds, in struct klive_callbacks order. */
+enum { CB_PRE_PATCH, CB_POST_PATCH, CB_PRE_UNPATCH, CB_POST_UNPATCH, CB_KINDS };
+extern const char *const plan_callback_names[CB_KINDS];
+
 struct plan {
 	const char *target;	/* "vmlinux" or a module name */
+	const char *callbacks[CB_KINDS];	/* labels of the copies, or NULL */
+	const char *callback_funcs[CB_KINDS];	/* their names in the fix */
 	struct chunk **chunks;
 	size_t nchunks, cap;
 	struct pfunc *funcs;

@@ -1,5 +1,6 @@
 /* special.c - carry the special-section entries of copied code, refuse the ones patchgen cannot carry. */
 #include "special.h"
+#include "callbacks.h"
 #include "util.h"
 
 #include <elf.h>
@@ -68,6 +69,7 @@ static const char *const ordinary[] = {
 	"__ksymtab", "___ksymtab", ".export_symbol", "__kcrctab", ".discard.",
 	".note", ".initcall", ".con_initcall", "__patchable_function_entries",
 	"__param", ".orc_unwind", ".altinstr_replacement", ".comment",
+	CALLBACKS_SECTION,	/* callbacks.c's */
 };
 
 static bool name_is(const char *name, const char *prefix)
