@@ -33,6 +33,15 @@ struct bld {
 /* Set by SIGINT/SIGTERM: the tree is put back before klive exits. */
 static volatile sig_atomic_t interrupted;
 
+static void progress(const char *fmt, const char *arg)
+{
+	if (!out_json) {
+		fprintf(stderr, "klive build: ");
+		fprintf(stderr, fmt, arg);
+		fputc('\n', stderr);
+	}
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -49,32 +58,6 @@ static char *xstrdup_(const char *s)
 }
 
 /* Run ARGV with stdout and stderr to LOG (or inherited); exit status, -1. */
-static int run_argv(char *const argv[], const char *log, int in_fd)
-{
-	int status, fd;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (!pid) {
-		if (log) {
-			fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-			if (fd >= 0) {
-				dup2(fd, 1);
-				dup2(fd, 2);
-			}
-		}
-		if (in_fd >= 0)
-			dup2(in_fd, 0);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 /* patch -d SRC -p1 [-R] [--dry-run] < PATCH; 0 on success. */
 static int run_patch(struct bld *b, int reverse, int dry)
 {
@@ -96,7 +79,7 @@ static int run_patch(struct bld *b, int reverse, int dry)
 	fd = open(b->patch, O_RDONLY);
 	if (fd < 0)
 		return -1;
-	ret = run_argv(argv, dry ? "/dev/null" : NULL, fd);
+	ret = cli_run(argv, dry ? "/dev/null" : NULL, fd);
 	close(fd);
 	return ret;
 }
@@ -206,10 +189,75 @@ static int scan_cmd(const char *path, const struct stat *st, int type, struct FT
 }
 
 /* The objects to build: each changed .c, and what includes each changed header. */
+/* Was OBJ ever built whole? A prepared tree (--prepare) is not. */
+static int tree_built(const struct bld *b)
+{
+	char p[PATH_MAX];
+	struct stat st;
+
+	snprintf(p, sizeof(p), "%s/vmlinux.o", b->obj);
+	return !stat(p, &st);
+}
+
+/* make REL in the tree as it is (before the fix); 0 on success. */
+static int build_first(struct bld *b, const char *rel)
+{
+	char *argv[8], jobs[32], odir[PATH_MAX + 4], log[PATH_MAX];
+	int n = 0;
+
+	argv[n++] = "make";
+	argv[n++] = "-C";
+	argv[n++] = b->src;
+	if (strcmp(b->src, b->obj)) {
+		snprintf(odir, sizeof(odir), "O=%s", b->obj);
+		argv[n++] = odir;
+	}
+	snprintf(jobs, sizeof(jobs), "-j%d", b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	argv[n++] = jobs;
+	argv[n++] = (char *)rel;
+	argv[n] = NULL;
+	snprintf(log, sizeof(log), "%s/build-first.log", b->tmp);
+	if (cli_run(argv, log, -1))
+		return out_error("%s cannot be built in %s: this kernel's configuration does not use it? (log: %s)",
+				 rel, b->obj, log);
+	return 0;
+}
+
+/* --objects: exactly the objects named, built first if never built. */
+static int given_objs(struct bld *b)
+{
+	char *list = xstrdup_(b->o->objects), *save = NULL, *o, cmd[PATH_MAX];
+	struct stat st;
+	int ret = 0;
+
+	for (o = strtok_r(list, ",", &save); o && !ret; o = strtok_r(NULL, ",", &save)) {
+		const char *slash = strrchr(o, '/');
+		int dlen = slash ? (int)(slash - o + 1) : 0;
+		size_t len = strlen(o);
+
+		if (len < 3 || strcmp(o + len - 2, ".o") || o[0] == '/') {
+			ret = out_error("--objects takes object paths relative to the tree (dir/file.o): %s", o);
+			break;
+		}
+		snprintf(cmd, sizeof(cmd), "%s/%.*s.%s.cmd", b->obj, dlen, o, o + dlen);
+		if (stat(cmd, &st)) {
+			progress("%s was not built yet: building it", o);
+			ret = build_first(b, o);
+		}
+		if (!ret)
+			ret = add_obj(b, o);
+	}
+	free(list);
+	return ret;
+}
+
 static int find_objs(struct bld *b)
 {
 	struct stat st;
 	int i, before;
+
+	if (b->o->objects)
+		return given_objs(b);
 
 	for (i = 0; i < b->nfiles; i++) {
 		const char *f = b->files[i];
@@ -227,9 +275,14 @@ static int find_objs(struct bld *b)
 			    asprintf(&o, "%.*s.o", (int)len - 2, f) < 0)
 				abort();
 			missing = stat(cmd, &st);
-			if (missing)
+			if (missing && !tree_built(b)) {
+				/* a prepared tree: build it now, which says if it is used */
+				progress("%s was not built yet: building it", o);
+				missing = build_first(b, o);
+			} else if (missing) {
 				out_error("%s is not built in %s (no %s): build the tree first (make), or this kernel's configuration does not use it",
 					  f, b->obj, cmd);
+			}
 			free(cmd);
 			if (missing || add_obj(b, o)) {
 				free(o);
@@ -238,6 +291,10 @@ static int find_objs(struct bld *b)
 			free(o);
 			continue;
 		}
+		/* in a tree not built whole, objects that include it are unknown */
+		if (!tree_built(b))
+			return out_error("%s is a header: which objects include it is known once %s is built whole (make -C %s -j%ld, about an hour), or name them with --objects",
+					 f, b->obj, b->obj, sysconf(_SC_NPROCESSORS_ONLN));
 		before = b->nobjs;
 		scan_b = b;
 		scan_file = f;
@@ -253,6 +310,35 @@ static int find_objs(struct bld *b)
 }
 
 /* The object's module, from the OBJ/.../NAME.mod lists; "vmlinux" if none. */
+/*
+ * Without .mod lists (a tree not built whole), the object's own command
+ * line says it: -DMODULE and the module's KBUILD_MODNAME, or vmlinux.
+ */
+static char *module_of_cmd(const struct bld *b, const char *rel)
+{
+	const char *slash = strrchr(rel, '/');
+	int dlen = slash ? (int)(slash - rel + 1) : 0;
+	char path[PATH_MAX], line[8192], *mod = NULL;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%.*s.%s.cmd", b->obj, dlen, rel, rel + dlen);
+	f = fopen(path, "r");
+	if (!f)
+		return xstrdup_("vmlinux");
+	/* the first line is the command */
+	if (fgets(line, sizeof(line), f) && strstr(line, " -DMODULE ")) {
+		char *m = strstr(line, "-DKBUILD_MODNAME='\"");
+
+		if (m) {
+			m += strlen("-DKBUILD_MODNAME='\"");
+			m[strcspn(m, "\"")] = '\0';
+			mod = xstrdup_(m);
+		}
+	}
+	fclose(f);
+	return mod ? mod : xstrdup_("vmlinux");
+}
+
 static char *module_of(const struct bld *b, const char *rel)
 {
 	char cmd[PATH_MAX * 2 + 64], line[PATH_MAX];
@@ -272,7 +358,7 @@ static char *module_of(const struct bld *b, const char *rel)
 	}
 	if (p)
 		pclose(p);
-	return mod ? mod : xstrdup_("vmlinux");
+	return mod ? mod : module_of_cmd(b, rel);
 }
 
 /* make -C SRC [O=OBJ] -jN OBJS..., each object removed first; then copy to TMP/WHICH-I.o. */
@@ -297,7 +383,7 @@ static int build_objs(struct bld *b, const char *which)
 	}
 	argv[n] = NULL;
 	snprintf(log, sizeof(log), "%s/build-%s.log", b->tmp, which);
-	if (run_argv(argv, log, -1) || interrupted)
+	if (cli_run(argv, log, -1) || interrupted)
 		return interrupted ? 130 : out_error("building the objects %s the fix failed (log: %s)",
 						     which, log);
 	for (i = 0; i < b->nobjs; i++) {
@@ -305,7 +391,7 @@ static int build_objs(struct bld *b, const char *which)
 
 		snprintf(p, sizeof(p), "%s/%s", b->obj, b->objs[i]);
 		snprintf(dst, sizeof(dst), "%s/%s-%d.o", b->tmp, which, i);
-		if (run_argv(cp, NULL, -1))
+		if (cli_run(cp, NULL, -1))
 			return out_error("cannot copy %s", p);
 	}
 	return 0;
@@ -368,7 +454,7 @@ static int run_patchgen(struct bld *b, const char *out)
 	argv[n++] = "-o";
 	argv[n++] = (char *)out;
 	argv[n] = NULL;
-	ret = run_argv(argv, NULL, -1);
+	ret = cli_run(argv, NULL, -1);
 	free(pairs);
 	free(pg);
 	return ret;
@@ -408,15 +494,6 @@ static void keep_build_version(const struct bld *b)
 		}
 		if (f)
 			fclose(f);
-	}
-}
-
-static void progress(const char *fmt, const char *arg)
-{
-	if (!out_json) {
-		fprintf(stderr, "klive build: ");
-		fprintf(stderr, fmt, arg);
-		fputc('\n', stderr);
 	}
 }
 
@@ -512,7 +589,7 @@ int cmd_build(const char *patch, const struct cli_opts *o)
 		       lp_now_ms() - start, b.nobjs, b.target);
 	}
 out:
-	run_argv(rm, NULL, -1);
+	cli_run(rm, NULL, -1);
 	for (i = 0; i < b.nfiles; i++)
 		free(b.files[i]);
 	for (i = 0; i < b.nobjs; i++)

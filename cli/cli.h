@@ -12,6 +12,9 @@ struct cli_opts {
 	const char *out;	/* -o OUT.ko */
 	const char *kdir, *name, *system_map, *symvers;	/* passed to patchgen */
 	int jobs;		/* --jobs (default: CPUs) */
+	const char *prepare;	/* --prepare DIR: make a tree, no fix */
+	const char *release;	/* --release: the kernel to prepare for */
+	const char *objects;	/* --objects A.o,B.o: the fix's objects, as given */
 };
 
 int cmd_load(const char *path, const struct cli_opts *o);
@@ -20,6 +23,7 @@ int cmd_list(void);
 int cmd_info(const char *path);
 int cmd_install(const char *path);
 int cmd_build(const char *patch, const struct cli_opts *o);
+int cmd_prepare(const char *dir, const struct cli_opts *o);
 int cmd_uninstall(const char *name);
 int cmd_load_installed(const struct cli_opts *o);
 
@@ -43,6 +47,11 @@ void modfacts_free(struct modfacts *m);
  * TIMEOUT_S seconds (0: no limit). load.c.
  */
 int follow_transition(const char *name, const char *verb, int timeout_s, int gone);
+/*
+ * Run ARGV (from PATH), stdout and stderr appended to LOG if given, stdin
+ * from IN_FD if >= 0; its exit status, or -1. run.c.
+ */
+int cli_run(char *const argv[], const char *log, int in_fd);
 /* The running kernel's release (uname -r). */
 const char *running_release(void);
 /* Does the comma-separated list LIST contain WORD? */

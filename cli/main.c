@@ -27,11 +27,19 @@ static const char usage[] =
 "      loaded at boot by klive.service, or stop doing so\n"
 "  klive build --src DIR [--obj DIR] FIX.patch -o FIX.ko [--jobs N]\n"
 "              [--kdir DIR] [--name NAME] [--system-map FILE] [--klive-symvers F]\n"
+"              [--objects A.o,B.o]\n"
 "      build the objects FIX.patch changes (the .c files it changes, and\n"
 "      every built object whose dependency file lists a header it changes)\n"
 "      in the kernel tree DIR (configured and built like the target; --obj:\n"
 "      its O= directory) with and without the fix, leave the tree as it was,\n"
-"      and run patchgen on them; the other options go to patchgen\n"
+"      and run patchgen on them; the other options go to patchgen. A tree\n"
+"      not built whole (--prepare) knows no header's includers: name the\n"
+"      objects a header fix changes with --objects (your responsibility)\n"
+"  klive build --prepare DIR [--release RELEASE] [--jobs N]\n"
+"      extract Debian's linux-source for RELEASE (default: the running\n"
+"      kernel) into DIR, configure it with that kernel's config and run\n"
+"      modules_prepare: a tree for klive build --src DIR; warns when the\n"
+"      source package is not the installed kernel's version\n"
 "  klive load-installed\n"
 "      load the patches installed for the running kernel (klive.service)\n"
 "\n"
@@ -53,6 +61,9 @@ static int parse(int argc, char **argv, const char *shorts, struct cli_opts *o)
 		{ "system-map", required_argument, NULL, 'm' },
 		{ "klive-symvers", required_argument, NULL, 'V' },
 		{ "jobs", required_argument, NULL, 'J' },
+		{ "prepare", required_argument, NULL, 'P' },
+		{ "release", required_argument, NULL, 'R' },
+		{ "objects", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -81,6 +92,9 @@ static int parse(int argc, char **argv, const char *shorts, struct cli_opts *o)
 		case 'n': o->name = optarg; break;
 		case 'm': o->system_map = optarg; break;
 		case 'V': o->symvers = optarg; break;
+		case 'P': o->prepare = optarg; break;
+		case 'R': o->release = optarg; break;
+		case 'B': o->objects = optarg; break;
 		case 'J':
 			o->jobs = (int)strtol(optarg, &end, 10);
 			if (*end || o->jobs < 1) {
@@ -125,6 +139,8 @@ int main(int argc, char **argv)
 		return cmd_list();
 	if (!strcmp(cmd, "load-installed") && optind == nsub)
 		return cmd_load_installed(&o);
+	if (!strcmp(cmd, "build") && o.prepare && optind == nsub)
+		return cmd_prepare(o.prepare, &o);
 	if (optind != nsub - 1) {
 		fputs(usage, stderr);
 		return 2;
