@@ -36,30 +36,37 @@ struct special_desc {
 	unsigned int nfields;
 	struct field fields[3];
 	unsigned int line_field;	/* offset of a u16 source line, 0: none */
+	/*
+	 * Entries mark where a state starts and exist only where it changes
+	 * (ORC): one at a function's first byte says how the code before it
+	 * ended, not something of the function, whose entry state is the
+	 * calling convention's.
+	 */
+	bool start_follows_prev;
 };
 
 static const struct special_desc specials[] = {
 	/* .altinstructions first: its replacements are code later tables refer to */
-	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } }, 0 },
-	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } }, 0 },
+	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } }, 0, false },
+	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } }, 0, false },
 	/* struct bug_entry with relative pointers and DEBUG_BUGVERBOSE: the line at 8 */
-	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } }, 8 },
-	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
+	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } }, 8, false },
+	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
 	/* a jump label without its entry would stay in its compiled state: refused */
-	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } }, 0 },
+	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } }, 0, false },
 	/*
 	 * Without its entry a static call keeps calling the trampoline, which
 	 * follows the key: slower but right, so unexported keys are dropped.
 	 */
-	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } }, 0 },
-	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } }, 0 },
+	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } }, 0, false },
+	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } }, 0, true },
 	/* sealing would remove the endbr64 the copy may need: keep it */
-	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0 },
+	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0, false },
 };
 
 /* Sections whose references to a function need nothing from the patch. */
@@ -97,6 +104,16 @@ unsigned int special_entry_layout(const struct kinfo *k, const char *name,
 			return entry_size(k, &specials[d]);
 		}
 	return 0;
+}
+
+bool special_start_follows_prev(const char *name)
+{
+	size_t d;
+
+	for (d = 0; d < sizeof(specials) / sizeof(specials[0]); d++)
+		if (!strcmp(specials[d].name, name))
+			return specials[d].start_follows_prev;
+	return false;
 }
 
 static const struct field *field_at(const struct special_desc *d, uint64_t off)
