@@ -577,19 +577,33 @@ struct item *view_item_at(const struct objview *v, unsigned int shndx, uint64_t 
 	return best;
 }
 
-/* The data object of section SHNDX whose last byte is just below OFF, or NULL. */
+/*
+ * The data object of section SHNDX whose last byte is just below OFF, when
+ * nothing anonymous follows it there: no relocation between OFF and the
+ * next object (a switch's jump table has no symbol, but entries pointing
+ * into code). NULL otherwise.
+ */
 static struct item *data_ending_at(const struct objview *v, unsigned int shndx, uint64_t off)
 {
+	const struct section *s = &v->o->secs[shndx];
+	struct item *found = NULL;
+	uint64_t next = s->size;
 	size_t i;
 
 	for (i = 0; i < v->n && v->items[i].sym->shndx <= shndx; i++) {
 		struct item *it = &v->items[i];
 
-		if (it->sym->shndx == shndx && it->kind == IT_DATA && it->sym->size &&
-		    it->sym->value + it->sym->size == off)
-			return it;
+		if (it->sym->shndx != shndx)
+			continue;
+		if (it->kind == IT_DATA && it->sym->size && it->sym->value + it->sym->size == off)
+			found = it;
+		if (it->sym->value >= off && it->sym->value < next)
+			next = it->sym->value;
 	}
-	return NULL;
+	i = elfobj_rela_lower(s, off);
+	if (found && i < s->nrelas && s->relas[i].off < next)
+		return NULL;
+	return found;
 }
 
 struct item *view_ref_item(const struct objview *v, const struct symbol *sym, uint64_t ref)

@@ -390,6 +390,74 @@ static void carry_entry(struct builder *b, struct pair *p, const struct special_
 	plan_count_special(b->plan, s->name, owner_name(owner));
 }
 
+/* The .orc_unwind state of entry number N, parallel to an .orc_unwind_ip entry just carried. */
+static void add_orc_state(struct builder *b, const struct section *orc, uint64_t n)
+{
+	struct chunk *c = plan_new_chunk(b->plan, new_label(b, ".Lklive.orc"));
+
+	c->section = ".orc_unwind";
+	c->flags = "a";
+	c->size = 6;
+	c->bytes = xcalloc(1, 6);
+	memcpy(c->bytes, orc->data + n * 6, 6);
+}
+
+/* An .orc_unwind_ip entry for the copy at LABEL with the state of entry E of S. */
+static void add_orc_entry(struct builder *b, const struct section *s, const struct section *orc,
+			  uint64_t e, unsigned int es, const char *label)
+{
+	struct out_reloc out = { 0, R_X86_64_PC32, REF_LOCAL, label, 0, 0 };
+	struct chunk *c = plan_new_chunk(b->plan, new_label(b, ".Lklive.entry"));
+
+	c->section = s->name;
+	c->flags = "a";
+	c->align = s->align && es % s->align == 0 ? s->align : 1;
+	c->size = es;
+	c->bytes = xcalloc(1, es);
+	plan_add_reloc(c, &out);
+	add_orc_state(b, orc, e / es);
+}
+
+/*
+ * A section whose entries mark where a state starts (ORC) has one only
+ * where the state changes: a copied function with no entry at its first
+ * byte starts in the state of the last entry before it. Its copy follows
+ * other code in the patch, so it gets that entry at its start.
+ */
+static void add_start_entries(struct builder *b, struct pair *p, const struct section *s,
+			      const struct section *orc, unsigned int es)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncode; i++) {
+		const struct crange *c = &p->code[i];
+		uint64_t e, best = 0, best_at = 0;
+		bool have = false;
+
+		if (!c->func || c->func->refusal)
+			continue;
+		for (e = 0; e < s->size; e += es) {
+			size_t ri = elfobj_rela_lower(s, e);
+			const struct symbol *sym;
+			uint64_t at;
+
+			if (ri >= s->nrelas || s->relas[ri].off != e)
+				continue;
+			sym = &p->new.syms[s->relas[ri].sym];
+			at = sym->value + (uint64_t)s->relas[ri].addend;
+			if (sym->shndx == c->shndx && at <= c->start && (!have || at >= best_at)) {
+				have = true;
+				best = e;
+				best_at = at;
+			}
+		}
+		if (!have || best_at == c->start)
+			continue;
+		add_orc_entry(b, s, orc, best, es, c->label);
+		plan_count_special(b->plan, s->name, owner_name(c));
+	}
+}
+
 static void carry_section(struct builder *b, struct pair *p, const struct special_desc *d,
 			  const struct section *s)
 {
@@ -423,16 +491,11 @@ static void carry_section(struct builder *b, struct pair *p, const struct specia
 		if (!owner || (owner->func && owner->func->refusal))
 			continue;
 		carry_entry(b, p, d, s, e, es, owner, &label);
-		if (label && orc) {
-			struct chunk *c = plan_new_chunk(b->plan, new_label(b, ".Lklive.orc"));
-
-			c->section = ".orc_unwind";
-			c->flags = "a";
-			c->size = 6;
-			c->bytes = xcalloc(1, 6);
-			memcpy(c->bytes, orc->data + e / es * 6, 6);
-		}
+		if (label && orc)
+			add_orc_state(b, orc, e / es);
 	}
+	if (orc && d->start_follows_prev)
+		add_start_entries(b, p, s, orc, es);
 }
 
 /* Refuse a section nobody taught patchgen that refers into copied code. */

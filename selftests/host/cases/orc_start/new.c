@@ -1,6 +1,5 @@
 #include "../kstub.h"
 /* see old.c */
-
 long orc_changed(long v) { return printk("%ld", v) + 2; }
 long orc_next(long v) { return printk("%ld", v * 3) + 1; }
 long orc_inner(long v) { return printk("%ld", v * 7) + 1; }

@@ -7,7 +7,6 @@
  * orc_next), so NEW's entry at orc_next+0 says nothing about orc_next; the
  * new one inside orc_inner does.
  */
-
 long orc_changed(long v) { return printk("%ld", v) + 1; }
 long orc_next(long v) { return printk("%ld", v * 3) + 1; }
 long orc_inner(long v) { return printk("%ld", v * 7) + 1; }
