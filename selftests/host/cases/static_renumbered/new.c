@@ -1,5 +1,10 @@
 #include "../kstub.h"
-/* loops bounded by a pointer one past a static array: the compiler forms offsets+N */
+/*
+ * Loops bounded by a pointer one past a static array (offsets+N, which the
+ * assembler makes a reference to the section). NEW's rs_changed adds a
+ * static, which renumbers the others (offsets.0 -> offsets.1): rs_first and
+ * rs_second still refer to the same arrays.
+ */
 long rs_first(const char *base)
 {
 	static const unsigned char offsets[] = { 0, 8, 16, 24, 40, 48, 56 };
