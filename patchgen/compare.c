@@ -80,10 +80,7 @@ static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
 	s = &v->o->secs[sym->shndx];
 	a = sym_plus_addend(sym, r);
 	ref = (uint64_t)wrap_add(a, delta);
-	if (sym->type == STT_FUNC || sym->type == STT_OBJECT)
-		it = view_item_of_sym(v, sym);
-	if (!it)
-		it = view_item_at(v, s->idx, ref);
+	it = view_ref_item(v, sym, ref);
 	if (it) {
 		/* read-only local data is copied, so its content is what counts */
 		bool copied = it->kind == IT_DATA && is_rodata(it->sec) &&
@@ -226,6 +223,7 @@ static void special_keys(struct objview *v)
 	for (si = 1; si < v->o->nsecs; si++) {
 		const struct section *s = &v->o->secs[si];
 		unsigned int line, es = special_entry_layout(v->k, s->name, &line);
+		bool skip_start = special_start_follows_prev(s->name);
 		uint64_t e;
 
 		if (!es || !s->data || s->size % es)
@@ -245,7 +243,7 @@ static void special_keys(struct objview *v)
 				continue;
 			at = (uint64_t)sym_plus_addend(sym, &s->relas[lo]);
 			it = view_item_at(v, sym->shndx, at);
-			if (!it || it->kind != IT_FUNC)
+			if (!it || it->kind != IT_FUNC || (skip_start && at == it->sym->value))
 				continue;
 			sb = &it->spkey;
 			sb_printf(sb, "%s@%llx:", s->name, (unsigned long long)(at - it->sym->value));

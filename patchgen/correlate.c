@@ -247,7 +247,7 @@ struct item *view_ref_target(const struct objview *v, const struct item *fn,
 
 		if (in && rela_pcrel(r->type))
 			delta = (int64_t)(in->off + in->len - r->off);
-		it = view_item_at(v, sym->shndx, (uint64_t)wrap_add(sym_plus_addend(sym, r), delta));
+		it = view_ref_item(v, sym, (uint64_t)wrap_add(sym_plus_addend(sym, r), delta));
 	}
 	return it;
 }
@@ -575,6 +575,56 @@ struct item *view_item_at(const struct objview *v, unsigned int shndx, uint64_t 
 		}
 	}
 	return best;
+}
+
+/*
+ * The data object of section SHNDX whose last byte is just below OFF, when
+ * nothing anonymous follows it there: no relocation between OFF and the
+ * next object (a switch's jump table has no symbol, but entries pointing
+ * into code). NULL otherwise.
+ */
+static struct item *data_ending_at(const struct objview *v, unsigned int shndx, uint64_t off)
+{
+	const struct section *s = &v->o->secs[shndx];
+	struct item *found = NULL;
+	uint64_t next = s->size;
+	size_t i;
+
+	for (i = 0; i < v->n && v->items[i].sym->shndx <= shndx; i++) {
+		struct item *it = &v->items[i];
+
+		if (it->sym->shndx != shndx)
+			continue;
+		if (it->kind == IT_DATA && it->sym->size && it->sym->value + it->sym->size == off)
+			found = it;
+		if (it->sym->value >= off && it->sym->value < next)
+			next = it->sym->value;
+	}
+	i = elfobj_rela_lower(s, off);
+	if (found && i < s->nrelas && s->relas[i].off < next)
+		return NULL;
+	return found;
+}
+
+struct item *view_ref_item(const struct objview *v, const struct symbol *sym, uint64_t ref)
+{
+	struct item *it = NULL;
+
+	if (sym->shndx == SHN_UNDEF || sym->shndx >= v->o->nsecs)
+		return NULL;
+	if (sym->type == STT_FUNC || sym->type == STT_OBJECT)
+		it = view_item_of_sym(v, sym);
+	if (!it)
+		it = view_item_at(v, sym->shndx, ref);
+	/*
+	 * Nothing there: a pointer one past an array (a loop bound, offsets+N),
+	 * which the assembler turns into a reference to the section. It is
+	 * that array's end, never the section's bytes (whose name and layout
+	 * shift with every static of the file).
+	 */
+	if (!it)
+		it = data_ending_at(v, sym->shndx, ref);
+	return it;
 }
 
 struct item *view_item_of_sym(const struct objview *v, const struct symbol *s)

@@ -67,6 +67,15 @@ void correlate(struct objview *old, struct objview *new);
 /* The item covering section offset OFF of section SHNDX, or NULL. */
 struct item *view_item_at(const struct objview *v, unsigned int shndx, uint64_t off);
 
+/*
+ * The item a reference to SYM at offset REF of SYM's section names (REF:
+ * the symbol's value plus the addend, plus for pc-relative code the distance
+ * to the end of the instruction): the function or object SYM is, else the
+ * one covering REF, else the data object ending at REF (a pointer one past
+ * it). NULL if none. Every stage asks this one question the same way.
+ */
+struct item *view_ref_item(const struct objview *v, const struct symbol *sym, uint64_t ref);
+
 /* The item a defined non-section symbol names, or NULL. */
 struct item *view_item_of_sym(const struct objview *v, const struct symbol *s);
 

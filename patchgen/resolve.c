@@ -389,10 +389,7 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 	s = &o->secs[sym->shndx];
 	a = sym_plus_addend(sym, r);
 	ref = (uint64_t)wrap_add(a, delta);
-	if (sym->type == STT_FUNC || sym->type == STT_OBJECT)
-		it = view_item_of_sym(&p->vn, sym);
-	if (!it)
-		it = view_item_at(&p->vn, s->idx, ref);
+	it = view_ref_item(&p->vn, sym, ref);
 	if (!it) {
 		const struct crange *cr = find_code(p, s->idx, ref);
 

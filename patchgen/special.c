@@ -37,30 +37,37 @@ struct special_desc {
 	unsigned int nfields;
 	struct field fields[3];
 	unsigned int line_field;	/* offset of a u16 source line, 0: none */
+	/*
+	 * Entries mark where a state starts and exist only where it changes
+	 * (ORC): one at a function's first byte says how the code before it
+	 * ended, not something of the function, whose entry state is the
+	 * calling convention's.
+	 */
+	bool start_follows_prev;
 };
 
 static const struct special_desc specials[] = {
 	/* .altinstructions first: its replacements are code later tables refer to */
-	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } }, 0 },
-	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } }, 0 },
+	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } }, 0, false },
+	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } }, 0, false },
 	/* struct bug_entry with relative pointers and DEBUG_BUGVERBOSE: the line at 8 */
-	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } }, 8 },
-	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
-	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } }, 0 },
+	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } }, 8, false },
+	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
 	/* a jump label without its entry would stay in its compiled state: refused */
-	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } }, 0 },
+	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } }, 0, false },
 	/*
 	 * Without its entry a static call keeps calling the trampoline, which
 	 * follows the key: slower but right, so unexported keys are dropped.
 	 */
-	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } }, 0 },
-	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } }, 0 },
+	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } }, 0, false },
+	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } }, 0, true },
 	/* sealing would remove the endbr64 the copy may need: keep it */
-	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0 },
+	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0, false },
 };
 
 /* Sections whose references to a function need nothing from the patch. */
@@ -99,6 +106,16 @@ unsigned int special_entry_layout(const struct kinfo *k, const char *name,
 			return entry_size(k, &specials[d]);
 		}
 	return 0;
+}
+
+bool special_start_follows_prev(const char *name)
+{
+	size_t d;
+
+	for (d = 0; d < sizeof(specials) / sizeof(specials[0]); d++)
+		if (!strcmp(specials[d].name, name))
+			return specials[d].start_follows_prev;
+	return false;
 }
 
 static const struct field *field_at(const struct special_desc *d, uint64_t off)
@@ -375,6 +392,74 @@ static void carry_entry(struct builder *b, struct pair *p, const struct special_
 	plan_count_special(b->plan, s->name, owner_name(owner));
 }
 
+/* The .orc_unwind state of entry number N, parallel to an .orc_unwind_ip entry just carried. */
+static void add_orc_state(struct builder *b, const struct section *orc, uint64_t n)
+{
+	struct chunk *c = plan_new_chunk(b->plan, new_label(b, ".Lklive.orc"));
+
+	c->section = ".orc_unwind";
+	c->flags = "a";
+	c->size = 6;
+	c->bytes = xcalloc(1, 6);
+	memcpy(c->bytes, orc->data + n * 6, 6);
+}
+
+/* An .orc_unwind_ip entry for the copy at LABEL with the state of entry E of S. */
+static void add_orc_entry(struct builder *b, const struct section *s, const struct section *orc,
+			  uint64_t e, unsigned int es, const char *label)
+{
+	struct out_reloc out = { 0, R_X86_64_PC32, REF_LOCAL, label, 0, 0 };
+	struct chunk *c = plan_new_chunk(b->plan, new_label(b, ".Lklive.entry"));
+
+	c->section = s->name;
+	c->flags = "a";
+	c->align = s->align && es % s->align == 0 ? s->align : 1;
+	c->size = es;
+	c->bytes = xcalloc(1, es);
+	plan_add_reloc(c, &out);
+	add_orc_state(b, orc, e / es);
+}
+
+/*
+ * A section whose entries mark where a state starts (ORC) has one only
+ * where the state changes: a copied function with no entry at its first
+ * byte starts in the state of the last entry before it. Its copy follows
+ * other code in the patch, so it gets that entry at its start.
+ */
+static void add_start_entries(struct builder *b, struct pair *p, const struct section *s,
+			      const struct section *orc, unsigned int es)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncode; i++) {
+		const struct crange *c = &p->code[i];
+		uint64_t e, best = 0, best_at = 0;
+		bool have = false;
+
+		if (!c->func || c->func->refusal)
+			continue;
+		for (e = 0; e < s->size; e += es) {
+			size_t ri = elfobj_rela_lower(s, e);
+			const struct symbol *sym;
+			uint64_t at;
+
+			if (ri >= s->nrelas || s->relas[ri].off != e)
+				continue;
+			sym = &p->new.syms[s->relas[ri].sym];
+			at = sym->value + (uint64_t)s->relas[ri].addend;
+			if (sym->shndx == c->shndx && at <= c->start && (!have || at >= best_at)) {
+				have = true;
+				best = e;
+				best_at = at;
+			}
+		}
+		if (!have || best_at == c->start)
+			continue;
+		add_orc_entry(b, s, orc, best, es, c->label);
+		plan_count_special(b->plan, s->name, owner_name(c));
+	}
+}
+
 static void carry_section(struct builder *b, struct pair *p, const struct special_desc *d,
 			  const struct section *s)
 {
@@ -408,16 +493,11 @@ static void carry_section(struct builder *b, struct pair *p, const struct specia
 		if (!owner || (owner->func && owner->func->refusal))
 			continue;
 		carry_entry(b, p, d, s, e, es, owner, &label);
-		if (label && orc) {
-			struct chunk *c = plan_new_chunk(b->plan, new_label(b, ".Lklive.orc"));
-
-			c->section = ".orc_unwind";
-			c->flags = "a";
-			c->size = 6;
-			c->bytes = xcalloc(1, 6);
-			memcpy(c->bytes, orc->data + e / es * 6, 6);
-		}
+		if (label && orc)
+			add_orc_state(b, orc, e / es);
 	}
+	if (orc && d->start_follows_prev)
+		add_start_entries(b, p, s, orc, es);
 }
 
 /* Refuse a section nobody taught patchgen that refers into copied code. */

@@ -16,4 +16,11 @@ void special_carry(struct builder *b, struct pair *p);
 unsigned int special_entry_layout(const struct kinfo *k, const char *name,
 				  unsigned int *line_field);
 
+/*
+ * Whether an entry of special section NAME at a function's first byte
+ * belongs to the code before it (ORC: written only where the unwind state
+ * changes), so it does not tell the function apart.
+ */
+bool special_start_follows_prev(const char *name);
+
 #endif
