@@ -27,7 +27,7 @@ echo 'CONFIG_X86_64=y' > "$kdir/.config"
 mkdir -p "$kdir/include/generated"
 echo '#define UTS_RELEASE "6.1.0-test"' > "$kdir/include/generated/utsrelease.h"
 
-cflags=(-O2 -mfentry -pg -mrecord-mcount -mcmodel=kernel -fno-PIE -fno-pic -mno-red-zone
+cflags=(-O2 -g -mfentry -pg -mrecord-mcount -mcmodel=kernel -fno-PIE -fno-pic -mno-red-zone
 	-fno-asynchronous-unwind-tables -fno-stack-protector -ffreestanding -fno-common -w)
 
 n=0 passed=0 failed=0
@@ -142,6 +142,26 @@ if [ $rc = 1 ] && grep -qx 'changed calc' "$build/multi.out" && grep -qx 'change
 	result 0 "two pairs in one patch"
 else
 	result 1 "two pairs in one patch" "rc=$rc $(cat "$build/multi.out" "$build/multi.err")"
+fi
+
+# Objects without DWARF (no -g): built as before, with a warning that type
+# layouts were not checked, once for each such object; none with DWARF.
+nd=$build/nodwarf
+mkdir -p "$nd/old" "$nd/new"
+nodebug=()
+for f in "${cflags[@]}"; do [ "$f" = -g ] || nodebug+=("$f"); done
+gcc "${nodebug[@]}" -c "$here/cases/changed/old.c" -o "$nd/old/changed.o" &&
+gcc "${nodebug[@]}" -c "$here/cases/changed/new.c" -o "$nd/new/changed.o"
+"$pg" --list --kdir "$kdir" --system-map "$build/changed-plain/System.map" \
+	"$nd/old/changed.o" "$nd/new/changed.o" >"$nd/out" 2>"$nd/err"
+rc=$?
+if [ $rc = 0 ] && grep -qx 'changed calc' "$nd/out" &&
+   [ "$(grep -c 'warning: no DWARF, type layouts not checked' "$nd/err")" = 2 ] &&
+   grep -q "^patchgen: $nd/old/changed.o: warning: no DWARF" "$nd/err" &&
+   ! grep -q 'no DWARF' "$build/changed-plain/err"; then
+	result 0 "objects without DWARF: built, layouts not checked (warning)"
+else
+	result 1 "objects without DWARF: built, layouts not checked (warning)" "rc=$rc $(cat "$nd/out" "$nd/err")"
 fi
 
 # --help documents every option
