@@ -61,8 +61,8 @@ struct ctx {
 	struct offs work;	/* type DIEs still to visit */
 };
 
-static char **unchecked;
-static size_t nunchecked, capunchecked;
+static char **unchecked, **unchecked_why;
+static size_t nunchecked, capunchecked, capwhy;
 
 static char *offkey(Dwarf_Off off)
 {
@@ -152,7 +152,7 @@ static bool has_dwarf(const struct elfobj *o)
 	return false;
 }
 
-static void note_unchecked(const char *path)
+static void note_unchecked(const char *path, const char *why)
 {
 	size_t i;
 
@@ -160,20 +160,23 @@ static void note_unchecked(const char *path)
 		if (!strcmp(unchecked[i], path))
 			return;
 	grow(&unchecked, &capunchecked, nunchecked, sizeof(*unchecked));
+	grow(&unchecked_why, &capwhy, nunchecked, sizeof(*unchecked_why));
+	unchecked_why[nunchecked] = xstrdup(why);
 	unchecked[nunchecked++] = xstrdup(path);
 }
 
-/* Read PATH's DWARF (relocated) and index it; false (noted) without one. */
+/* Read PATH's DWARF (relocated) and index it; false (noted) without its types. */
 static bool dw_open(struct dw *d, const struct elfobj *o, const char *path)
 {
 	Dwfl_Module *m;
 	Dwarf_Addr bias;
 	Dwarf_CU *cu = NULL;
 	Dwarf_Die cudie, c;
+	uint8_t unit_type;
 
 	memset(d, 0, sizeof(*d));
 	if (!has_dwarf(o)) {
-		note_unchecked(path);
+		note_unchecked(path, "no DWARF");
 		return false;
 	}
 	d->dwfl = dwfl_begin(&offline_callbacks);
@@ -188,7 +191,12 @@ static bool dw_open(struct dw *d, const struct elfobj *o, const char *path)
 	d->toplevel = strmap_new();
 	d->funcs = strmap_new();
 	d->vars = strmap_new();
-	while (!dwarf_get_units(d->dbg, cu, &cu, NULL, NULL, &cudie, NULL)) {
+	while (!dwarf_get_units(d->dbg, cu, &cu, NULL, &unit_type, &cudie, NULL)) {
+		/* -gsplit-dwarf: the types are in a .dwo file patchgen is not given */
+		if (unit_type == DW_UT_skeleton) {
+			note_unchecked(path, "split DWARF (the types are in a .dwo file)");
+			return false;
+		}
 		if (dwarf_child(&cudie, &c))
 			continue;
 		do
@@ -897,5 +905,5 @@ void layout_warn_unchecked(void)
 	size_t i;
 
 	for (i = 0; i < nunchecked; i++)
-		warnx_(unchecked[i], "no DWARF, type layouts not checked");
+		warnx_(unchecked[i], "%s, type layouts not checked", unchecked_why[i]);
 }

@@ -163,6 +163,29 @@ if [ $rc = 0 ] && grep -qx 'changed calc' "$nd/out" &&
 else
 	result 1 "objects without DWARF: built, layouts not checked (warning)" "rc=$rc $(cat "$nd/out" "$nd/err")"
 fi
+# Compressed debug info (-gz, CONFIG_DEBUG_INFO_COMPRESSED): still read; and
+# split DWARF (types in .dwo files patchgen is not given): a warning.
+dwarf_variant() {	# dwarf_variant ID NAME CASE EXPECTED-STDERR-TEXT FLAGS...
+	local name=$2 case=$3 text=$4 w=$build/dwarf-$1 rc
+	shift 4
+	mkdir -p "$w"
+	(cd "$w" && gcc "${nodebug[@]}" "$@" -c "$here/cases/$case/old.c" -o old.o &&
+		gcc "${nodebug[@]}" "$@" -c "$here/cases/$case/new.c" -o new.o)
+	sysmap "$w/old.o" "$here/cases/$case" "$w/System.map"
+	"$pg" --list --kdir "$kdir" --system-map "$w/System.map" "$w/old.o" "$w/new.o" \
+		>"$w/out" 2>"$w/err"
+	rc=$?
+	if grep -qF -- "$text" "$w/err" && ! grep -q 'runtime error\|AddressSanitizer' "$w/err"; then
+		result 0 "$name"
+	else
+		result 1 "$name" "rc=$rc $(cat "$w/out" "$w/err")"
+	fi
+}
+dwarf_variant gz "compressed DWARF (-gz): layout change refused" layout_added_member \
+	"struct foo changed layout (member 'bar' added at offset 16; size 16 -> 24)" -g -gz
+dwarf_variant split "split DWARF: layouts not checked (warning)" layout_added_member \
+	"old.o: warning: split DWARF (the types are in a .dwo file), type layouts not checked" \
+	-g -gsplit-dwarf
 
 # --help documents every option
 "$pg" --help >"$build/help" 2>&1
