@@ -18,6 +18,11 @@ out=$repo/build/$kid/refusals
 kdir=$(kernel_kdir "$kid")
 make -s -C "$repo/patchgen" >/dev/null || die "building patchgen failed"
 symlist=$("$here/kallsyms.sh" "$kid") || die "no symbol list for $kid"
+# klive.ko as stage.sh built it for this kernel: without its symbol versions
+# patchgen stops before reading the objects (a refusal, but not the one meant)
+symvers=$repo/build/$kid/src/klive/core/Module.symvers
+svargs=()
+[ -r "$symvers" ] && svargs=(--klive-symvers "$symvers")
 
 patches=("$here"/refusals/*.patch)
 echo "TAP version 13"
@@ -42,7 +47,8 @@ for pf in "${patches[@]}"; do
 	ko=$out/$name/refused.ko
 	rm -f "$ko"
 	if [ ${#pairs[@]} -gt 0 ]; then
-		msg=$("$repo/patchgen/patchgen" --kdir "$kdir" --system-map "$symlist" -o "$ko" "${pairs[@]}" 2>&1 >/dev/null)
+		msg=$("$repo/patchgen/patchgen" --kdir "$kdir" --system-map "$symlist" "${svargs[@]}" \
+			-o "$ko" "${pairs[@]}" 2>&1 >/dev/null)
 		status=$?
 	else
 		msg="" status=0
