@@ -779,6 +779,45 @@ static char *cmp_type(Dwarf_Die *o, Dwarf_Die *n)
 	return r;
 }
 
+/*
+ * Record OLD's layout of struct or union O (named NAME) in the plan, for
+ * klive.ko to compare with the running kernel's BTF: its direct members,
+ * as BTF lists them.
+ */
+static void record_layout(struct plan *plan, Dwarf_Die *o, const char *name)
+{
+	struct playout *l;
+	Dwarf_Die m;
+	size_t i, cap = 0;
+
+	for (i = 0; i < plan->nlayouts; i++)
+		if (!strcmp(plan->layouts[i].name, name))
+			return;
+	grow(&plan->layouts, &plan->caplayouts, plan->nlayouts, sizeof(*plan->layouts));
+	l = &plan->layouts[plan->nlayouts++];
+	memset(l, 0, sizeof(*l));
+	l->name = xstrdup(name);
+	l->is_union = dwarf_tag(o) == DW_TAG_union_type;
+	l->size = dwarf_bytesize(o) > 0 ? (uint64_t)dwarf_bytesize(o) : 0;
+	if (dwarf_child(o, &m))
+		return;
+	do {
+		struct pmember *pm;
+		Dwarf_Word bits = 0;
+		const char *mn;
+
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		grow(&l->members, &cap, l->nmembers, sizeof(*l->members));
+		pm = &l->members[l->nmembers++];
+		mn = dwarf_diename(&m);
+		pm->name = mn ? xstrdup(mn) : NULL;
+		pm->bit = member_bit(&m);
+		udata(&m, DW_AT_bit_size, &bits);
+		pm->bits = bits;
+	} while (!dwarf_siblingof(&m, &m));
+}
+
 static void judge(struct builder *b, struct pair *p, struct ctx *c, const struct use *u)
 {
 	Dwarf_Die o, n;
@@ -813,8 +852,13 @@ static void judge(struct builder *b, struct pair *p, struct ctx *c, const struct
 	if (!old || !dwarf_offdie(c->old.dbg, old - 1, &o))
 		return;
 	diff = cmp_type(&o, &n);
-	if (!diff)
+	if (!diff) {
+		int tag = dwarf_tag(&o);
+
+		if (b->vmlinux && (tag == DW_TAG_structure_type || tag == DW_TAG_union_type))
+			record_layout(b->plan, &o, die_name(&o));
 		return;
+	}
 	users = users_of(u);
 	if (dwarf_tag(&n) == DW_TAG_enumeration_type)
 		refuse(b, p->newpath, xasprintf("%s changed values (%s), used by %s; unchanged code keeps the old values",

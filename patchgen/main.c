@@ -379,6 +379,9 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	for (i = 0; i < plan->npointers; i++)
 		printf("  the address of patched '%s' names the running function\n",
 		       plan->pointers[i]);
+	if (plan->nlayouts)
+		printf("  %zu type layouts recorded for klive.ko to check against the kernel's BTF\n",
+		       plan->nlayouts);
 }
 
 int main(int argc, char **argv)
