@@ -364,6 +364,11 @@ int klive_enable_patch(const struct klive_patch *desc)
 	patch = klive_desc_take(desc);
 	if (IS_ERR(patch))
 		return PTR_ERR(patch);
+	ret = klive_check_layouts(patch);
+	if (ret) {
+		klive_desc_free(patch);
+		return ret;
+	}
 	kp = klive_alloc(patch, desc);
 	if (!kp) {
 		pr_err("%s: out of memory\n", desc->mod->name);

@@ -15,6 +15,8 @@
 #define KLIVE_FUNCS_MAX		4096
 #define KLIVE_RELOCS_MAX	65536
 #define KLIVE_PIECES_MAX	16
+#define KLIVE_LAYOUTS_MAX	16384
+#define KLIVE_MEMBERS_MAX	4096
 
 /* Names become sysfs directories: keep them plain. */
 static bool klive_valid_name(const char *name)
@@ -86,16 +88,61 @@ static int klive_copy_func(struct klive_func *f)
 }
 
 /*
+ * Copy the @n layouts at @src into @obj; on error what was copied stays
+ * reachable from @obj (counts cut to the copied part).
+ */
+static int klive_copy_layouts(struct klive_object *obj,
+			      const struct klive_layout *src, unsigned int n)
+{
+	struct klive_layout *lay;
+	struct klive_member *m;
+	unsigned int j, k, nm;
+	int ret;
+
+	ret = klive_dup_array((const void **)&obj->layouts, src, n,
+			      KLIVE_LAYOUTS_MAX, sizeof(*src));
+	if (ret)
+		return ret;
+	lay = (struct klive_layout *)obj->layouts;
+	for (j = 0; j < n; j++) {
+		nm = lay[j].nr_members;
+		lay[j].nr_members = 0;
+		ret = klive_dup_str(&lay[j].name, lay[j].name, KSYM_NAME_LEN);
+		if (ret)
+			lay[j].members = NULL;
+		else
+			ret = klive_dup_array((const void **)&lay[j].members,
+					      lay[j].members, nm,
+					      KLIVE_MEMBERS_MAX, sizeof(*m));
+		obj->nr_layouts = j + 1;
+		if (ret)
+			return ret;
+		m = (struct klive_member *)lay[j].members;
+		for (k = 0; k < nm; k++, lay[j].nr_members++) {
+			ret = klive_dup_str(&m[k].name, m[k].name,
+					    KSYM_NAME_LEN);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+/*
  * Copy one object; on error what was copied stays reachable from @obj
  * (counts cut to the copied part) for klive_desc_free().
  */
 static int klive_copy_obj(struct klive_object *obj)
 {
+	const struct klive_layout *layouts = obj->layouts;
+	unsigned int n, j, nr_layouts = obj->nr_layouts;
 	struct klive_func *funcs;
 	struct klive_reloc *relocs;
-	unsigned int n, j;
 	int ret;
 
+	/* the module's until copied: nothing to free */
+	obj->layouts = NULL;
+	obj->nr_layouts = 0;
 	ret = klive_dup_str(&obj->name, obj->name, KLIVE_NAME_MAX);
 	if (ret) {
 		obj->funcs = NULL;
@@ -125,7 +172,7 @@ static int klive_copy_obj(struct klive_object *obj)
 		ret = klive_copy_func(&funcs[j]);
 		obj->nr_funcs++;
 	}
-	return ret;
+	return ret ?: klive_copy_layouts(obj, layouts, nr_layouts);
 }
 
 void klive_desc_free(struct klive_patch *d)
@@ -147,6 +194,15 @@ void klive_desc_free(struct klive_patch *d)
 		}
 		for (j = 0; j < obj->nr_relocs; j++)
 			kfree(obj->relocs[j].sym);
+		for (j = 0; j < obj->nr_layouts; j++) {
+			const struct klive_layout *l = &obj->layouts[j];
+
+			for (k = 0; k < l->nr_members; k++)
+				kfree(l->members[k].name);
+			kfree(l->members);
+			kfree(l->name);
+		}
+		kfree(obj->layouts);
 		kfree(obj->funcs);
 		kfree(obj->relocs);
 		kfree(obj->name);
@@ -227,6 +283,13 @@ static int klive_desc_check(const struct klive_patch *patch)
 				ok = ok && f->old_pieces[k].name;
 			if (!ok) {
 				pr_err("%s: function %u of %s is malformed\n",
+				       pname, j, obj->name ?: "vmlinux");
+				return -EINVAL;
+			}
+		}
+		for (j = 0; j < obj->nr_layouts; j++) {
+			if (!obj->layouts[j].name) {
+				pr_err("%s: type layout %u in %s has no name\n",
 				       pname, j, obj->name ?: "vmlinux");
 				return -EINVAL;
 			}

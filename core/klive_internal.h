@@ -92,6 +92,9 @@ int klive_wake_up_state(struct task_struct *t, unsigned int state);
 bool klive_task_work_cancel(struct task_struct *t, struct callback_head *cb);
 struct kobject *klive_kernel_livepatch_root(void);
 
+/* btf.c */
+int klive_check_layouts(const struct klive_patch *patch);
+
 /* desc.c */
 struct klive_patch *klive_desc_take(const struct klive_patch *in);
 void klive_desc_free(struct klive_patch *d);

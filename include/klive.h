@@ -66,7 +66,28 @@ struct klive_callbacks {
 	void (*post_unpatch)(void);
 };
 
-/* The functions and references that belong to one object. */
+/* A member of a struct or union: where it starts and, for a bitfield, its width. */
+struct klive_member {
+	const char *name;		/* NULL for an anonymous member */
+	unsigned int bit_offset;
+	unsigned int bit_size;		/* 0 unless a bitfield */
+};
+
+/*
+ * The layout of a named struct or union the patch's code uses, as in the
+ * objects the patch was built from. klive.ko compares it with the running
+ * kernel's BTF: a patch built from another source or configuration would
+ * read and write the kernel's objects at the wrong places.
+ */
+struct klive_layout {
+	const char *name;
+	unsigned int is_union;
+	unsigned int size;		/* bytes */
+	const struct klive_member *members;
+	unsigned int nr_members;
+};
+
+/* The functions, references and type layouts that belong to one object. */
 struct klive_object {
 	const char *name;		/* NULL for vmlinux, else a module name */
 	const struct klive_func *funcs;
@@ -74,6 +95,8 @@ struct klive_object {
 	const struct klive_reloc *relocs;
 	unsigned int nr_relocs;
 	struct klive_callbacks callbacks;
+	const struct klive_layout *layouts;	/* checked for vmlinux only */
+	unsigned int nr_layouts;
 };
 
 struct klive_patch {

@@ -28,7 +28,9 @@ static const char *elf_err(void)
 /*
  * Attach the relocations of SH to the section they apply to. A table
  * elfcheck() will reject (entry size, target, a second table for one
- * section) is left unread: only what indexing needs is checked here.
+ * section) is left unread: only what indexing needs is checked here. So are
+ * those of a compressed section (-gz debug info): they apply to the inflated
+ * contents, which only libdw reads (layout.c), relocating them itself.
  */
 static char *read_relas(struct elfobj *o, Elf_Scn *scn, const GElf_Shdr *sh)
 {
@@ -37,7 +39,8 @@ static char *read_relas(struct elfobj *o, Elf_Scn *scn, const GElf_Shdr *sh)
 	size_t n, i;
 
 	if (sh->sh_entsize != sizeof(Elf64_Rela) || sh->sh_size % sizeof(Elf64_Rela) ||
-	    !sh->sh_info || sh->sh_info >= o->nsecs || o->secs[sh->sh_info].relas)
+	    !sh->sh_info || sh->sh_info >= o->nsecs || o->secs[sh->sh_info].relas ||
+	    (o->secs[sh->sh_info].flags & SHF_COMPRESSED))
 		return NULL;
 	n = sh->sh_size / sizeof(Elf64_Rela);
 	d = elf_getdata(scn, NULL);

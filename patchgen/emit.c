@@ -162,6 +162,43 @@ static void emit_entry_points(struct strbuf *sb, bool ibt, bool rethunk)
 	}
 }
 
+/* The layouts klive.ko checks against the kernel's BTF, as klive_layouts[]. */
+static void emit_layouts(struct strbuf *sb, const struct plan *plan)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->nlayouts; i++) {
+		const struct playout *l = &plan->layouts[i];
+
+		if (!l->nmembers)
+			continue;
+		sb_printf(sb, "static const struct klive_member klive_members%zu[] = {\n", i);
+		for (j = 0; j < l->nmembers; j++) {
+			const struct pmember *m = &l->members[j];
+
+			if (m->name)
+				sb_printf(sb, "\t{ \"%s\", %llu, %llu },\n", m->name,
+					  (unsigned long long)m->bit, (unsigned long long)m->bits);
+			else
+				sb_printf(sb, "\t{ NULL, %llu, %llu },\n",
+					  (unsigned long long)m->bit, (unsigned long long)m->bits);
+		}
+		sb_printf(sb, "};\n\n");
+	}
+	sb_printf(sb, "static const struct klive_layout klive_layouts[] = {\n");
+	for (i = 0; i < plan->nlayouts; i++) {
+		const struct playout *l = &plan->layouts[i];
+
+		if (l->nmembers)
+			sb_printf(sb, "\t{ \"%s\", %d, %llu, klive_members%zu, %zu },\n", l->name,
+				  l->is_union, (unsigned long long)l->size, i, l->nmembers);
+		else
+			sb_printf(sb, "\t{ \"%s\", %d, %llu, NULL, 0 },\n", l->name,
+				  l->is_union, (unsigned long long)l->size);
+	}
+	sb_printf(sb, "};\n\n");
+}
+
 void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		 const char *patchname, bool ibt, bool rethunk)
 {
@@ -240,17 +277,22 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 	if (nrel)
 		sb_printf(&c, "static const struct klive_reloc klive_relocs[] = {\n%s};\n\n",
 			  relocs.buf);
+	if (plan->nlayouts)
+		emit_layouts(&c, plan);
 	sb_printf(&c, "static const struct klive_object klive_objs[] = {\n"
 		  "\t{\n\t\t.name = %s%s%s,\n"
 		  "\t\t.funcs = klive_funcs,\n\t\t.nr_funcs = ARRAY_SIZE(klive_funcs),\n"
 		  "\t\t.relocs = %s,\n\t\t.nr_relocs = %s,\n"
-		  "\t\t.callbacks = {\n%s\t\t},\n\t},\n};\n\n",
+		  "\t\t.callbacks = {\n%s\t\t},\n"
+		  "\t\t.layouts = %s,\n\t\t.nr_layouts = %s,\n\t},\n};\n\n",
 		  strcmp(plan->target, "vmlinux") ? "\"" : "",
 		  strcmp(plan->target, "vmlinux") ? plan->target : "NULL",
 		  strcmp(plan->target, "vmlinux") ? "\"" : "",
 		  nrel ? "klive_relocs" : "NULL",
 		  nrel ? "ARRAY_SIZE(klive_relocs)" : "0",
-		  callbacks.buf ? callbacks.buf : "");
+		  callbacks.buf ? callbacks.buf : "",
+		  plan->nlayouts ? "klive_layouts" : "NULL",
+		  plan->nlayouts ? "ARRAY_SIZE(klive_layouts)" : "0");
 	sb_printf(&c, "/* global: init_module (in the asm above) passes it to klive */\n"
 		  "const struct klive_patch klive_patch_desc = {\n"
 		  "\t.abi = KLIVE_ABI_VERSION,\n\t.mod = THIS_MODULE,\n\t.name = \"%s\",\n"

@@ -6,6 +6,7 @@
 #include "emit.h"
 #include "kinfo.h"
 #include "klivesyms.h"
+#include "layout.h"
 #include "link.h"
 #include "objtool.h"
 #include "plan.h"
@@ -77,7 +78,8 @@ static const char usage[] =
 "in. patchgen refuses, with one line 'patchgen: FILE: REASON' and exit\n"
 "status 1, whatever it cannot patch correctly: changed data, __init code,\n"
 "notrace functions, ambiguous local symbols, special sections it does not\n"
-"know.\n";
+"know, and (from the objects' DWARF) a changed layout of a type the changed\n"
+"code uses or a changed prototype of a redirected function.\n";
 
 struct options {
 	const char *kdir, *target, *name, *symvers, *sysmap, *out, *sign_key, *sign_cert;
@@ -385,6 +387,9 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	for (i = 0; i < CB_KINDS; i++)
 		if (plan->callbacks[i])
 			printf("  %s callback: %s\n", plan_callback_names[i], plan->callback_funcs[i]);
+	if (plan->nlayouts)
+		printf("  %zu type layouts recorded for klive.ko to check against the kernel's BTF\n",
+		       plan->nlayouts);
 }
 
 int main(int argc, char **argv)
@@ -463,6 +468,8 @@ int main(int argc, char **argv)
 	if (!selected)
 		fatal(pairs[0].newpath, "nothing changed: OLD and NEW have the same functions and data");
 	for (i = 0; i < npairs; i++)
+		layout_check(&b, &pairs[i]);
+	for (i = 0; i < npairs; i++)
 		resolve_funcs(&b, &pairs[i]);
 	for (i = 0; i < npairs; i++)
 		special_carry(&b, &pairs[i]);
@@ -478,6 +485,7 @@ int main(int argc, char **argv)
 		}
 		return 1;
 	}
+	layout_warn_unchecked();
 	if (!plan.nfuncs && !o.list)
 		fatal(pairs[0].newpath, "no existing function changed: nothing would call the new code");
 	if (o.list)

@@ -51,6 +51,20 @@ struct pfunc {
 enum { CB_PRE_PATCH, CB_POST_PATCH, CB_PRE_UNPATCH, CB_POST_UNPATCH, CB_KINDS };
 extern const char *const plan_callback_names[CB_KINDS];
 
+/* A struct or union layout the copied code was built against (layout.c). */
+struct pmember {
+	char *name;		/* NULL for an anonymous member */
+	uint64_t bit, bits;	/* offset; width if a bitfield, else 0 */
+};
+
+struct playout {
+	char *name;
+	bool is_union;
+	uint64_t size;
+	struct pmember *members;
+	size_t nmembers;
+};
+
 struct plan {
 	const char *target;	/* "vmlinux" or a module name */
 	const char *callbacks[CB_KINDS];	/* labels of the copies, or NULL */
@@ -71,6 +85,8 @@ struct plan {
 	size_t nfspecial, capfspecial;
 	char **pointers;	/* patched functions whose address copied code takes */
 	size_t npointers, cappointers;
+	struct playout *layouts;	/* klive.ko checks them against the kernel's BTF */
+	size_t nlayouts, caplayouts;
 };
 
 struct chunk *plan_new_chunk(struct plan *p, const char *label);

@@ -6,8 +6,13 @@
  *   initfail   a valid patch of /proc/cmdline, then the init fails
  *   datafunc   the replacement points at data, not code
  *   descreloc  a relocation would write into the patch description
+ *   layout     built against a struct list_head of another size (refused
+ *              by the BTF check; without BTF, for the missing function)
+ *   layout_ok  list_head as compiled here, and the missing function: the
+ *              layout passes, the function is refused
  */
 #include <linux/elf.h>
+#include <linux/list.h>
 #include <linux/module.h>
 #include <linux/seq_file.h>
 #include <linux/string.h>
@@ -15,7 +20,7 @@
 
 static char *mode = "missing";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "missing, initfail, datafunc or descreloc");
+MODULE_PARM_DESC(mode, "missing, initfail, datafunc, descreloc, layout or layout_ok");
 
 static int klive_bad_cmdline_proc_show(struct seq_file *m, void *v)
 {
@@ -55,6 +60,31 @@ static const struct klive_reloc klive_bad_descreloc[] = {
 	},
 };
 
+/* struct list_head as this module was compiled: the running kernel's own */
+static const struct klive_member klive_bad_list_members[] = {
+	{ "next", offsetof(struct list_head, next) * 8, 0 },
+	{ "prev", offsetof(struct list_head, prev) * 8, 0 },
+};
+
+static const struct klive_layout klive_bad_layout_ok[] = {
+	{
+		.name = "list_head",
+		.size = sizeof(struct list_head),
+		.members = klive_bad_list_members,
+		.nr_members = ARRAY_SIZE(klive_bad_list_members),
+	},
+};
+
+/* as if built from a source where list_head has a third pointer */
+static const struct klive_layout klive_bad_layout_wrong[] = {
+	{
+		.name = "list_head",
+		.size = sizeof(struct list_head) + sizeof(void *),
+		.members = klive_bad_list_members,
+		.nr_members = ARRAY_SIZE(klive_bad_list_members),
+	},
+};
+
 static struct klive_object klive_bad_objs[] = {
 	{
 		.name = NULL,
@@ -82,6 +112,11 @@ static int __init klive_bad_init(void)
 	} else if (!strcmp(mode, "descreloc")) {
 		klive_bad_objs[0].relocs = klive_bad_descreloc;
 		klive_bad_objs[0].nr_relocs = ARRAY_SIZE(klive_bad_descreloc);
+	} else if (!strcmp(mode, "layout") || !strcmp(mode, "layout_ok")) {
+		klive_bad_objs[0].funcs = klive_bad_missing;
+		klive_bad_objs[0].layouts = strcmp(mode, "layout") ?
+			klive_bad_layout_ok : klive_bad_layout_wrong;
+		klive_bad_objs[0].nr_layouts = 1;
 	} else if (strcmp(mode, "initfail")) {
 		return -EINVAL;
 	}

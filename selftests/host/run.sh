@@ -27,7 +27,7 @@ echo 'CONFIG_X86_64=y' > "$kdir/.config"
 mkdir -p "$kdir/include/generated"
 echo '#define UTS_RELEASE "6.1.0-test"' > "$kdir/include/generated/utsrelease.h"
 
-cflags=(-O2 -mfentry -pg -mrecord-mcount -mcmodel=kernel -fno-PIE -fno-pic -mno-red-zone
+cflags=(-O2 -g -mfentry -pg -mrecord-mcount -mcmodel=kernel -fno-PIE -fno-pic -mno-red-zone
 	-fno-asynchronous-unwind-tables -fno-stack-protector -ffreestanding -fno-common -w)
 
 n=0 passed=0 failed=0
@@ -143,6 +143,49 @@ if [ $rc = 1 ] && grep -qx 'changed calc' "$build/multi.out" && grep -qx 'change
 else
 	result 1 "two pairs in one patch" "rc=$rc $(cat "$build/multi.out" "$build/multi.err")"
 fi
+
+# Objects without DWARF (no -g): built as before, with a warning that type
+# layouts were not checked, once for each such object; none with DWARF.
+nd=$build/nodwarf
+mkdir -p "$nd/old" "$nd/new"
+nodebug=()
+for f in "${cflags[@]}"; do [ "$f" = -g ] || nodebug+=("$f"); done
+gcc "${nodebug[@]}" -c "$here/cases/changed/old.c" -o "$nd/old/changed.o" &&
+gcc "${nodebug[@]}" -c "$here/cases/changed/new.c" -o "$nd/new/changed.o"
+"$pg" --list --kdir "$kdir" --system-map "$build/changed-plain/System.map" \
+	"$nd/old/changed.o" "$nd/new/changed.o" >"$nd/out" 2>"$nd/err"
+rc=$?
+if [ $rc = 0 ] && grep -qx 'changed calc' "$nd/out" &&
+   [ "$(grep -c 'warning: no DWARF, type layouts not checked' "$nd/err")" = 2 ] &&
+   grep -q "^patchgen: $nd/old/changed.o: warning: no DWARF" "$nd/err" &&
+   ! grep -q 'no DWARF' "$build/changed-plain/err"; then
+	result 0 "objects without DWARF: built, layouts not checked (warning)"
+else
+	result 1 "objects without DWARF: built, layouts not checked (warning)" "rc=$rc $(cat "$nd/out" "$nd/err")"
+fi
+# Compressed debug info (-gz, CONFIG_DEBUG_INFO_COMPRESSED): still read; and
+# split DWARF (types in .dwo files patchgen is not given): a warning.
+dwarf_variant() {	# dwarf_variant ID NAME CASE EXPECTED-STDERR-TEXT FLAGS...
+	local name=$2 case=$3 text=$4 w=$build/dwarf-$1 rc
+	shift 4
+	mkdir -p "$w"
+	(cd "$w" && gcc "${nodebug[@]}" "$@" -c "$here/cases/$case/old.c" -o old.o &&
+		gcc "${nodebug[@]}" "$@" -c "$here/cases/$case/new.c" -o new.o)
+	sysmap "$w/old.o" "$here/cases/$case" "$w/System.map"
+	"$pg" --list --kdir "$kdir" --system-map "$w/System.map" "$w/old.o" "$w/new.o" \
+		>"$w/out" 2>"$w/err"
+	rc=$?
+	if grep -qF -- "$text" "$w/err" && ! grep -q 'runtime error\|AddressSanitizer' "$w/err"; then
+		result 0 "$name"
+	else
+		result 1 "$name" "rc=$rc $(cat "$w/out" "$w/err")"
+	fi
+}
+dwarf_variant gz "compressed DWARF (-gz): layout change refused" layout_added_member \
+	"struct foo changed layout (member 'bar' added at offset 16; size 16 -> 24)" -g -gz
+dwarf_variant split "split DWARF: layouts not checked (warning)" layout_added_member \
+	"old.o: warning: split DWARF (the types are in a .dwo file), type layouts not checked" \
+	-g -gsplit-dwarf
 
 # --help documents every option
 "$pg" --help >"$build/help" 2>&1

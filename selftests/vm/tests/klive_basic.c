@@ -153,6 +153,27 @@ TEST(relocation_into_description_refused)
 	EXPECT_EQ(0, refused_cleanly("descreloc", "in its patch description"));
 }
 
+/*
+ * The layouts a patch was built against are checked with the running
+ * kernel's BTF: one that matches passes (the patch is then refused for its
+ * missing function), one that does not is refused naming the type; a
+ * kernel without BTF says the layouts were not checked.
+ */
+TEST(layout_checked_against_btf)
+{
+	bool btf = exists("/sys/kernel/btf/vmlinux");
+
+	ASSERT_EQ(0, run("dmesg | grep -c 'klive_no_such_function' > /tmp/klive_missing_before"));
+	EXPECT_EQ(0, refused_cleanly("layout_ok", "klive_no_such_function"));
+	EXPECT_EQ(0, run("[ $(dmesg | grep -c 'klive_no_such_function') -gt $(cat /tmp/klive_missing_before) ]"));
+	EXPECT_NE(0, run("dmesg | grep -q 'list_head differs'"));
+	if (btf) {
+		EXPECT_EQ(0, refused_cleanly("layout", "struct list_head differs from the running kernel.s BTF (size 24, the kernel.s 16)"));
+	} else {
+		EXPECT_EQ(0, refused_cleanly("layout", "type layouts not checked"));
+	}
+}
+
 #define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
 
 /*

@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+/* btf.c - check the type layouts a patch was built against with the running kernel's BTF. */
+#define pr_fmt(fmt) "klive: " fmt
+
+#include <linux/bsearch.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+#include <uapi/linux/btf.h>
+#include "klive_internal.h"
+
+/*
+ * vmlinux's BTF lies between __start_BTF and __stop_BTF: read in its raw,
+ * stable format (uapi/linux/btf.h), which both 6.1 and 6.12 have, rather
+ * than through the kernel's BTF API, of which neither exports enough.
+ */
+struct klive_btf {
+	const struct btf_header *hdr;
+	const char *types, *strs;
+	u32 types_len, strs_len;
+};
+
+/* One layout of the patch, and what the kernel's BTF said about it. */
+struct klive_layout_check {
+	const struct klive_layout *l;
+	bool seen, matched;
+	char why[160];			/* the first difference seen */
+};
+
+static int klive_btf_find(struct klive_btf *b)
+{
+	unsigned long start, stop;
+	const struct btf_header *h;
+
+	if (klive_lookup(NULL, "__start_BTF", 0, &start) ||
+	    klive_lookup(NULL, "__stop_BTF", 0, &stop) ||
+	    stop < start + sizeof(*h))
+		return -ENOENT;
+	h = (const struct btf_header *)start;
+	if (h->magic != BTF_MAGIC || h->version != BTF_VERSION ||
+	    h->hdr_len < sizeof(*h) || h->hdr_len > stop - start ||
+	    h->type_off > stop - start - h->hdr_len ||
+	    h->type_len > stop - start - h->hdr_len - h->type_off ||
+	    h->str_off > stop - start - h->hdr_len ||
+	    h->str_len > stop - start - h->hdr_len - h->str_off || !h->str_len)
+		return -EINVAL;
+	b->hdr = h;
+	b->types = (const char *)h + h->hdr_len + h->type_off;
+	b->types_len = h->type_len;
+	b->strs = (const char *)h + h->hdr_len + h->str_off;
+	b->strs_len = h->str_len;
+	return 0;
+}
+
+static const char *klive_btf_str(const struct klive_btf *b, u32 off)
+{
+	if (off >= b->strs_len || !memchr(b->strs + off, 0, b->strs_len - off))
+		return NULL;
+	return b->strs + off;
+}
+
+/* Bytes after struct btf_type that a type of @kind with @vlen entries has. */
+static long klive_btf_extra(unsigned int kind, unsigned int vlen)
+{
+	switch (kind) {
+	case BTF_KIND_INT:
+		return sizeof(u32);
+	case BTF_KIND_PTR:
+	case BTF_KIND_FWD:
+	case BTF_KIND_TYPEDEF:
+	case BTF_KIND_VOLATILE:
+	case BTF_KIND_CONST:
+	case BTF_KIND_RESTRICT:
+	case BTF_KIND_FUNC:
+	case BTF_KIND_FLOAT:
+	case BTF_KIND_TYPE_TAG:
+		return 0;
+	case BTF_KIND_ARRAY:
+		return sizeof(struct btf_array);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		return (long)vlen * sizeof(struct btf_member);
+	case BTF_KIND_ENUM:
+		return (long)vlen * sizeof(struct btf_enum);
+	case BTF_KIND_FUNC_PROTO:
+		return (long)vlen * sizeof(struct btf_param);
+	case BTF_KIND_VAR:
+		return sizeof(struct btf_var);
+	case BTF_KIND_DATASEC:
+		return (long)vlen * sizeof(struct btf_var_secinfo);
+	case BTF_KIND_DECL_TAG:
+		return sizeof(struct btf_decl_tag);
+	case BTF_KIND_ENUM64:
+		return (long)vlen * sizeof(struct btf_enum64);
+	default:
+		return -1;
+	}
+}
+
+static int klive_check_cmp(const void *a, const void *b)
+{
+	const struct klive_layout_check *x = a, *y = b;
+
+	return strcmp(x->l->name, y->l->name);
+}
+
+static int klive_check_key(const void *key, const void *elt)
+{
+	const struct klive_layout_check *y = elt;
+
+	return strcmp(key, y->l->name);
+}
+
+/* Whether BTF type @t (a struct or union named like @c) is @c's layout. */
+static bool klive_btf_same(const struct klive_btf *b, const struct btf_type *t,
+			   struct klive_layout_check *c)
+{
+	const struct btf_member *m = (const struct btf_member *)(t + 1);
+	const struct klive_layout *l = c->l;
+	unsigned int vlen = BTF_INFO_VLEN(t->info), i;
+	bool kflag = BTF_INFO_KFLAG(t->info);
+
+	if ((BTF_INFO_KIND(t->info) == BTF_KIND_UNION) != !!l->is_union) {
+		snprintf(c->why, sizeof(c->why), "it is a%s there",
+			 l->is_union ? " struct" : " union");
+		return false;
+	}
+	if (t->size != l->size) {
+		snprintf(c->why, sizeof(c->why), "size %u, the kernel's %u",
+			 l->size, t->size);
+		return false;
+	}
+	for (i = 0; i < vlen && i < l->nr_members; i++) {
+		const struct klive_member *lm = &l->members[i];
+		const char *name = klive_btf_str(b, m[i].name_off);
+		u32 off = kflag ? BTF_MEMBER_BIT_OFFSET(m[i].offset) : m[i].offset;
+		u32 bits = kflag ? BTF_MEMBER_BITFIELD_SIZE(m[i].offset) : 0;
+
+		if (!name)
+			name = "";
+		if (strcmp(lm->name ?: "", name) || lm->bit_offset != off ||
+		    (kflag && lm->bit_size != bits)) {
+			snprintf(c->why, sizeof(c->why),
+				 "member %u '%s' at bit %u width %u, the kernel's '%s' at bit %u width %u",
+				 i, lm->name ?: "", lm->bit_offset,
+				 lm->bit_size, name, off, bits);
+			return false;
+		}
+	}
+	if (vlen != l->nr_members) {
+		snprintf(c->why, sizeof(c->why), "%u members, the kernel's %u",
+			 l->nr_members, vlen);
+		return false;
+	}
+	return true;
+}
+
+/* Walk the BTF types once, comparing each named struct or union we know. */
+static int klive_btf_walk(const struct klive_btf *b,
+			  struct klive_layout_check *checks, unsigned int n)
+{
+	u32 pos = 0;
+
+	while (pos < b->types_len) {
+		const struct btf_type *t;
+		unsigned int kind;
+		long extra;
+
+		if (b->types_len - pos < sizeof(*t))
+			return -EINVAL;
+		t = (const struct btf_type *)(b->types + pos);
+		kind = BTF_INFO_KIND(t->info);
+		extra = klive_btf_extra(kind, BTF_INFO_VLEN(t->info));
+		if (extra < 0 || extra > b->types_len - pos - sizeof(*t))
+			return -EINVAL;
+		if ((kind == BTF_KIND_STRUCT || kind == BTF_KIND_UNION) &&
+		    t->name_off) {
+			const char *name = klive_btf_str(b, t->name_off);
+			struct klive_layout_check *c;
+
+			c = name ? bsearch(name, checks, n, sizeof(*checks),
+					   klive_check_key) : NULL;
+			if (c && !c->matched) {
+				/* a name BTF has several times: any one may be it */
+				c->seen = true;
+				c->matched = klive_btf_same(b, t, c);
+			}
+		}
+		pos += sizeof(*t) + extra;
+	}
+	return 0;
+}
+
+/*
+ * Refuse @patch if a layout its vmlinux code was built against differs from
+ * the running kernel's; without BTF (or for modules) say so and go on.
+ */
+int klive_check_layouts(const struct klive_patch *patch)
+{
+	struct klive_layout_check *checks;
+	unsigned int i, j, n = 0, missing = 0;
+	struct klive_btf b;
+	int ret;
+
+	for (i = 0; i < patch->nr_objs; i++)
+		if (!patch->objs[i].name)
+			n += patch->objs[i].nr_layouts;
+	if (!n)
+		return 0;
+	ret = klive_btf_find(&b);
+	if (ret) {
+		pr_info("%s: the running kernel has no usable BTF (%d): type layouts not checked\n",
+			patch->name, ret);
+		return 0;
+	}
+	checks = kvcalloc(n, sizeof(*checks), GFP_KERNEL);
+	if (!checks)
+		return -ENOMEM;
+	n = 0;
+	for (i = 0; i < patch->nr_objs; i++) {
+		if (patch->objs[i].name)
+			continue;
+		for (j = 0; j < patch->objs[i].nr_layouts; j++)
+			checks[n++].l = &patch->objs[i].layouts[j];
+	}
+	sort(checks, n, sizeof(*checks), klive_check_cmp, NULL);
+	ret = klive_btf_walk(&b, checks, n);
+	if (ret) {
+		pr_info("%s: the running kernel's BTF is malformed or too new: type layouts not checked\n",
+			patch->name);
+		ret = 0;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		const struct klive_layout_check *c = &checks[i];
+
+		if (!c->seen) {
+			missing++;
+		} else if (!c->matched) {
+			pr_err("%s: %s %s differs from the running kernel's BTF (%s): the patch was built from another source or configuration\n",
+			       patch->name, c->l->is_union ? "union" : "struct",
+			       c->l->name, c->why);
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	if (missing)
+		pr_info("%s: %u of %u type layouts are not in the running kernel's BTF, not checked\n",
+			patch->name, missing, n);
+out:
+	kvfree(checks);
+	return ret;
+}
