@@ -12,13 +12,17 @@
 #include <unistd.h>
 
 #define LP "/sys/kernel/livepatch/"
-#define RUNS 7
+#define RUNS 5		/* reads per mode and round */
+#define ROUNDS 3	/* rounds of all modes, against drift */
+#define SAMPLES (RUNS * ROUNDS)
 
 /* One way of running callbench_func(): module to load (NULL: none). */
 struct mode {
 	const char *label, *file, *name;
 	unsigned long factor;	/* the sum is N / 2 * factor */
-	double med, min, max;	/* ns per call */
+	double v[SAMPLES];	/* ns per call */
+	int n;
+	double med, min, max;
 };
 
 static int exists(const char *path)
@@ -89,24 +93,28 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* One warm-up read, then RUNS timed ones: median, min and max. */
+/* One warm-up read, then RUNS timed ones added to m's samples. */
 static int measure(struct mode *m)
 {
-	double v[RUNS];
 	int i;
 
 	if (read_once(m) < 0)
 		return -1;
 	for (i = 0; i < RUNS; i++) {
-		v[i] = read_once(m);
-		if (v[i] < 0)
+		m->v[m->n] = read_once(m);
+		if (m->v[m->n++] < 0)
 			return -1;
 	}
-	qsort(v, RUNS, sizeof(v[0]), cmp_double);
-	m->med = v[RUNS / 2];
-	m->min = v[0];
-	m->max = v[RUNS - 1];
 	return 0;
+}
+
+/* Median, min and max of all of m's samples. */
+static void summarize(struct mode *m)
+{
+	qsort(m->v, m->n, sizeof(m->v[0]), cmp_double);
+	m->med = m->v[m->n / 2];
+	m->min = m->v[0];
+	m->max = m->v[m->n - 1];
 }
 
 /* Apply m's patch, measure, then disable and remove it. */
@@ -145,10 +153,12 @@ static void print_mode(const struct mode *m, const struct mode *base)
 
 int main(void)
 {
-	struct mode plain = { "unpatched", NULL, NULL, 1, 0, 0, 0 };
-	struct mode kl = { "klive", "callbench_klive.ko", "callbench_klive", 2, 0, 0, 0 };
-	struct mode lp = { "livepatch", "callbench_klp.ko", "callbench_klp", 2, 0, 0, 0 };
-	int has_klp = exists(lp.file) && exists(LP), ret = 0;
+	static struct mode plain = { .label = "unpatched", .factor = 1 };
+	static struct mode kl = { .label = "klive", .file = "callbench_klive.ko",
+				  .name = "callbench_klive", .factor = 2 };
+	static struct mode lp = { .label = "livepatch", .file = "callbench_klp.ko",
+				  .name = "callbench_klp", .factor = 2 };
+	int has_klp = exists(lp.file) && exists(LP), i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!exists("/sys/module/klive") && load("klive.ko")) {
@@ -159,10 +169,14 @@ int main(void)
 		printf("bench: percall: cannot load callbench_target.ko: %s\n", strerror(errno));
 		return 1;
 	}
-	if (measure(&plain) || measure_patched(&kl) || (has_klp && measure_patched(&lp)))
-		return 1;
-	printf("bench: percall: ns per call of a module function, median (min-max) of %d reads of %d calls\n",
-	       RUNS, 2000000);
+	for (i = 0; i < ROUNDS; i++)
+		if (measure(&plain) || measure_patched(&kl) || (has_klp && measure_patched(&lp)))
+			return 1;
+	summarize(&plain);
+	summarize(&kl);
+	summarize(&lp);
+	printf("bench: percall: ns per call of a module function, median (min-max) of %d reads of %d calls (%d rounds)\n",
+	       SAMPLES, 2000000, ROUNDS);
 	printf("bench: percall %-10s %8s %17s %9s %9s\n", "", "median", "min-max", "overhead", "x plain");
 	print_mode(&plain, &plain);
 	print_mode(&kl, &plain);
@@ -171,5 +185,5 @@ int main(void)
 		printf("bench: percall overhead klive/livepatch %.2f\n",
 		       (kl.med - plain.med) / (lp.med - plain.med));
 	}
-	return ret;
+	return 0;
 }
