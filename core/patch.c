@@ -13,9 +13,22 @@
 #endif
 
 /*
+ * During a transition the calling task's state decides, so each task runs
+ * all old or all new functions. Out of line, and it releases the handler's
+ * recursion lock itself: the handler tail-calls it and saves no registers.
+ */
+static noinline void notrace klive_redirect_per_task(struct klive_func_state *f,
+						     struct ftrace_regs *fregs,
+						     int bit)
+{
+	if (klive_current_patched(READ_ONCE(f->kp->redirect)))
+		klive_set_ip(fregs, f->new_addr);
+	ftrace_test_recursion_unlock(bit);
+}
+
+/*
  * Hot path, runs at every call of an old function. Outside a transition it
- * reads the patch's redirect flag only; during one, the calling task's
- * state decides, so each task runs all old or all new functions.
+ * reads the patch's two flags and may store the new address, nothing else.
  */
 static void notrace klive_ftrace_handler(unsigned long ip,
 					 unsigned long parent_ip,
@@ -25,14 +38,16 @@ static void notrace klive_ftrace_handler(unsigned long ip,
 	struct klive_func_state *f = container_of(ops, struct klive_func_state,
 						  ops);
 	struct klive_patch_state *kp = f->kp;
-	int bit, redirect;
 	bool per_task;
+	int bit;
 
+	/*
+	 * The lock also disables preemption (6.1 and 6.12 alike): the
+	 * per-task array cannot be freed until it is released.
+	 */
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (WARN_ON_ONCE(bit < 0))
 		return;
-	/* the per-task array cannot be freed until preemption is back */
-	preempt_disable_notrace();
 	per_task = READ_ONCE(kp->per_task);
 	/*
 	 * Pairs with smp_wmb() in klive_transition_start() (array filled
@@ -40,11 +55,12 @@ static void notrace klive_ftrace_handler(unsigned long ip,
 	 * per_task is cleared).
 	 */
 	smp_rmb();
-	redirect = READ_ONCE(kp->redirect);
-	if (unlikely(per_task))
-		redirect = klive_current_patched(redirect);
-	preempt_enable_notrace();
-	if (redirect)
+	if (unlikely(per_task)) {
+		klive_redirect_per_task(f, fregs, bit);
+		return;
+	}
+	/* the hooks exist while the patch is enabled: redirect is the rule */
+	if (likely(READ_ONCE(kp->redirect)))
 		klive_set_ip(fregs, f->new_addr);
 	ftrace_test_recursion_unlock(bit);
 }
