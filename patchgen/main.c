@@ -1,4 +1,4 @@
-/* main.c - patchgen command line: run read, correlate, compare, select, special, emit and link. */
+/* main.c - patchgen command line: run read, correlate, compare, select, special, runpre, emit and link. */
 #include "compare.h"
 #include "correlate.h"
 #include "elfobj.h"
@@ -9,6 +9,7 @@
 #include "objtool.h"
 #include "plan.h"
 #include "resolve.h"
+#include "runpre.h"
 #include "select.h"
 #include "sign.h"
 #include "special.h"
@@ -247,6 +248,22 @@ static void print_func(const struct plan *plan, const struct objview *v, const s
 	for (i = 0; i < plan->nfspecial; i++)
 		if (!strcmp(plan->fspecial_funcs[i], it->sym->name))
 			printf("  special %s %zu\n", plan->fspecial_names[i], plan->fspecial_counts[i]);
+	/* what klive.ko compares with the running kernel, and what it skips */
+	for (i = 0; i < plan->nfuncs; i++) {
+		const struct pfunc *f = &plan->funcs[i];
+		size_t j, n;
+
+		if (f->label != it->label || !f->old_code)
+			continue;
+		for (j = n = 0; j < f->old_size; j++)
+			n += !(f->old_mask[j / 8] >> (j % 8) & 1);
+		printf("  pre %s %llu bytes, %zu compared\n", f->old_name,
+		       (unsigned long long)f->old_size, n);
+		for (j = 0; j < f->nignored; j++)
+			printf("  pre ignore +0x%llx %llu %s\n",
+			       (unsigned long long)f->ignored[j].off,
+			       (unsigned long long)f->ignored[j].len, f->ignored[j].why);
+	}
 }
 
 /*
@@ -374,6 +391,17 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	for (i = 0; i < plan->nspecial; i++)
 		printf(" %s %zu", plan->special_names[i], plan->special_counts[i]);
 	printf("%s\n", plan->nspecial ? "" : " none");
+	{
+		unsigned long long bytes = 0, masked = 0;
+
+		for (i = 0; i < plan->nfuncs; i++) {
+			bytes += plan->funcs[i].old_size;
+			for (j = 0; j < plan->funcs[i].old_size; j++)
+				masked += plan->funcs[i].old_mask[j / 8] >> (j % 8) & 1;
+		}
+		printf("  checked against the running kernel at load: %llu bytes of old code (%llu rewritten at boot or relocated, not compared)\n",
+		       bytes, masked);
+	}
 	for (i = 0; i < plan->npointers; i++)
 		printf("  the address of patched '%s' names the running function\n",
 		       plan->pointers[i]);
@@ -459,6 +487,8 @@ int main(int argc, char **argv)
 		resolve_funcs(&b, &pairs[i]);
 	for (i = 0; i < npairs; i++)
 		special_carry(&b, &pairs[i]);
+	for (i = 0; i < npairs; i++)
+		runpre_record(&b, &pairs[i]);
 	if (o.list)
 		print_list(&plan, pairs, npairs);
 	if (b.nrefusals) {

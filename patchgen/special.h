@@ -16,4 +16,19 @@ void special_carry(struct builder *b, struct pair *p);
 unsigned int special_entry_layout(const struct kinfo *k, const char *name,
 				  unsigned int *line_field);
 
+/* A range [AT, AT+LEN) of section offsets the kernel may rewrite (SECTION says why). */
+typedef void (*special_rewrite_fn)(void *arg, uint64_t at, uint64_t len, const char *section);
+
+/*
+ * Call FN for each range of the function [START, START+SIZE) of section
+ * SHNDX of O (decoded as MAP) that an entry of O's special sections lets the
+ * kernel rewrite at boot or load: alternatives, paravirt sites, jump labels,
+ * static calls, return and retpoline sites, call-depth call sites, lock
+ * prefixes, __fentry__ calls, sealed endbr64, 6.12 runtime constants.
+ * Returns NULL, or why the entries cannot be read.
+ */
+const char *special_rewritten(const struct kinfo *k, const struct elfobj *o,
+			      unsigned int shndx, uint64_t start, uint64_t size,
+			      const struct code_map *map, special_rewrite_fn fn, void *arg);
+
 #endif
