@@ -6,12 +6,6 @@
 #include <linux/uaccess.h>
 #include "klive_internal.h"
 
-/*
- * A kallsyms size runs to the next symbol, so it includes the alignment
- * padding after the function's code.
- */
-#define KLIVE_PAD_MAX	64
-
 static bool klive_masked(const unsigned char *mask, unsigned int i)
 {
 	return mask[i / 8] & (1U << (i % 8));
@@ -30,8 +24,11 @@ static int klive_runpre_func(struct klive_patch_state *kp,
 			kp->name, f->name);
 		return 0;
 	}
-	if (f->old_size < desc->old_size ||
-	    f->old_size - desc->old_size >= KLIVE_PAD_MAX) {
+	/*
+	 * A kallsyms size runs to the next symbol: alignment padding, or the
+	 * code of an overridden weak function, may follow the function.
+	 */
+	if (f->old_size < desc->old_size) {
 		pr_err("%s: %s is %lu bytes in the running kernel, %u in the patch (built from another source or configuration?)\n",
 		       kp->name, f->name, f->old_size, desc->old_size);
 		return -EINVAL;

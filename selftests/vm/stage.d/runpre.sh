@@ -1,0 +1,20 @@
+# runpre.sh - stage hook: a patch built from a source that is not the running kernel's.
+#
+# Sourced by stage.sh (kid repo out guest, patchgen, symlist). The umask fix
+# is built against a kernel/sys.c whose umask differs from the running
+# kernel's (runpre/umask-other.patch: one more test of the argument): OLD is
+# that source, NEW is it plus the fix. klive.ko must refuse the patch,
+# $guest/runpre_umask.ko, because OLD's code is not the running kernel's.
+# shellcheck shell=bash disable=SC2154 # stage.sh sets kid repo out guest symlist
+rp_dir=$out/runpre
+for rp_variant in other other-fix; do
+	rp_patch=$repo/selftests/vm/runpre/umask-$rp_variant.patch
+	if [ ! -f "$rp_dir/$rp_variant/new.o" ] || [ "$rp_patch" -nt "$rp_dir/$rp_variant/new.o" ]; then
+		"$repo/selftests/vm/build-objs.sh" "$kid" "$rp_patch" kernel/sys.o "$rp_dir/$rp_variant"
+	fi
+done
+patchgen --system-map "$symlist" --name runpre_umask -o "$rp_dir/runpre_umask.ko" \
+	"$rp_dir/other/new.o" "$rp_dir/other-fix/new.o" >"$rp_dir/patchgen.log" 2>&1 ||
+	{ cat "$rp_dir/patchgen.log"; die "patchgen failed for runpre_umask on $kid"; }
+cp "$rp_dir/runpre_umask.ko" "$guest/"
+unset rp_dir rp_variant rp_patch
