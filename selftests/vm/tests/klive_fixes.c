@@ -88,7 +88,7 @@ TEST(umask_bounds)
  */
 TEST(other_source_refused)
 {
-	char off[32], msg[256];
+	char off[32], msg[192];
 
 	read_into(KDIR "runpre_umask.offset", off, sizeof(off));
 	ASSERT_EQ(0, strncmp(off, "+0x", 3));
