@@ -1,4 +1,4 @@
-/* special.c - carry the special-section entries of copied code, refuse the ones patchgen cannot carry. */
+/* special.c - the special sections patchgen knows: carry the entries of copied code, refuse the ones it cannot carry, tell which code their sites let the kernel rewrite. */
 #include "special.h"
 #include "util.h"
 

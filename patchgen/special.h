@@ -1,4 +1,4 @@
-/* special.h - carry the special-section entries of copied code, refuse the ones patchgen cannot carry. */
+/* special.h - the special sections patchgen knows: carry the entries of copied code, refuse the ones it cannot carry, tell which code their sites let the kernel rewrite. */
 #ifndef PATCHGEN_SPECIAL_H
 #define PATCHGEN_SPECIAL_H
 
