@@ -399,6 +399,12 @@ int klive_enable_patch(const struct klive_patch *desc)
 		if (ret)
 			goto fail;
 	}
+	/* the old code must be what the patch was built from */
+	for (i = 0; i < kp->nr_objs; i++) {
+		ret = klive_runpre_check(kp, &kp->objs[i]);
+		if (ret)
+			goto fail;
+	}
 	for (i = 0; i < kp->nr_objs; i++) {
 		ret = klive_apply_relocs(kp, &kp->objs[i]);
 		if (ret)

@@ -17,6 +17,7 @@
 #define KLIVE_PIECES_MAX	16
 #define KLIVE_LAYOUTS_MAX	16384
 #define KLIVE_MEMBERS_MAX	4096
+#define KLIVE_CODE_MAX		(256 * 1024)	/* bytes of one old function */
 
 /* Names become sysfs directories: keep them plain. */
 static bool klive_valid_name(const char *name)
@@ -61,14 +62,41 @@ static int klive_dup_array(const void **dst, const void *src, unsigned int n,
 	return *dst ? 0 : -ENOMEM;
 }
 
-static int klive_copy_func(struct klive_func *f)
+/*
+ * A copy of the old function's recorded code @code and mask @mask, read
+ * only from the patch module's read-only data: a description pointing
+ * elsewhere is malformed.
+ */
+static int klive_copy_code(struct klive_func *f, const unsigned char *code,
+			   const unsigned char *mask, const struct module *mod)
 {
+	size_t mlen = DIV_ROUND_UP(f->old_size, 8);
+
+	if (!code && !mask && !f->old_size)
+		return 0;
+	if (!code || !mask || !f->old_size || f->old_size > KLIVE_CODE_MAX ||
+	    !klive_in_module_rodata((unsigned long)code, f->old_size, mod) ||
+	    !klive_in_module_rodata((unsigned long)mask, mlen, mod))
+		return -EINVAL;
+	f->old_code = kmemdup(code, f->old_size, GFP_KERNEL);
+	f->old_mask = kmemdup(mask, mlen, GFP_KERNEL);
+	return f->old_code && f->old_mask ? 0 : -ENOMEM;
+}
+
+static int klive_copy_func(struct klive_func *f, const struct module *mod)
+{
+	const unsigned char *code = f->old_code, *mask = f->old_mask;
+	const struct klive_piece *src = f->old_pieces;
 	struct klive_piece *pieces;
 	unsigned int k;
 	int ret;
 
+	/* until copied, nothing here is klive's to free */
+	f->old_pieces = NULL;
+	f->old_code = NULL;
+	f->old_mask = NULL;
 	ret = klive_dup_str(&f->old_name, f->old_name, KSYM_NAME_LEN) ?:
-	      klive_dup_array((const void **)&f->old_pieces, f->old_pieces,
+	      klive_dup_array((const void **)&f->old_pieces, src,
 			      f->nr_old_pieces, KLIVE_PIECES_MAX,
 			      sizeof(*f->old_pieces));
 	if (ret) {
@@ -84,7 +112,7 @@ static int klive_copy_func(struct klive_func *f)
 			return ret;
 		}
 	}
-	return 0;
+	return klive_copy_code(f, code, mask, mod);
 }
 
 /*
@@ -132,7 +160,7 @@ static int klive_copy_layouts(struct klive_object *obj,
  * Copy one object; on error what was copied stays reachable from @obj
  * (counts cut to the copied part) for klive_desc_free().
  */
-static int klive_copy_obj(struct klive_object *obj)
+static int klive_copy_obj(struct klive_object *obj, const struct module *mod)
 {
 	const struct klive_layout *layouts = obj->layouts;
 	unsigned int n, j, nr_layouts = obj->nr_layouts;
@@ -169,7 +197,7 @@ static int klive_copy_obj(struct klive_object *obj)
 	funcs = (struct klive_func *)obj->funcs;
 	obj->nr_funcs = 0;
 	for (j = 0; !ret && j < n; j++) {
-		ret = klive_copy_func(&funcs[j]);
+		ret = klive_copy_func(&funcs[j], mod);
 		obj->nr_funcs++;
 	}
 	return ret ?: klive_copy_layouts(obj, layouts, nr_layouts);
@@ -191,6 +219,8 @@ void klive_desc_free(struct klive_patch *d)
 				kfree(f->old_pieces[k].name);
 			kfree(f->old_pieces);
 			kfree(f->old_name);
+			kfree(f->old_code);
+			kfree(f->old_mask);
 		}
 		for (j = 0; j < obj->nr_relocs; j++)
 			kfree(obj->relocs[j].sym);
@@ -232,7 +262,8 @@ static struct klive_patch *klive_desc_copy(const struct klive_patch *in)
 		ret = klive_dup_array((const void **)&d->objs, in->objs, n,
 				      KLIVE_OBJS_MAX, sizeof(*in->objs));
 	for (i = 0; !ret && i < n; i++) {
-		ret = klive_copy_obj((struct klive_object *)&d->objs[i]);
+		ret = klive_copy_obj((struct klive_object *)&d->objs[i],
+				     in->mod);
 		d->nr_objs++;
 	}
 	if (ret) {

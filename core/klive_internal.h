@@ -110,6 +110,10 @@ bool klive_in_module_rodata(unsigned long addr, size_t len,
 /* reloc.c */
 int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os);
 
+/* runpre.c */
+int klive_runpre_check(struct klive_patch_state *kp,
+		       struct klive_obj_state *os);
+
 /* patch.c */
 int klive_register_funcs(struct klive_patch_state *kp);
 void klive_unregister_funcs(struct klive_patch_state *kp);

@@ -28,6 +28,12 @@ struct klive_piece {
  * One function to redirect: calls to old_name (the old_sympos-th symbol of
  * that name in the object, counting from 1; 0 means the name must be unique)
  * run new_func instead. old_pieces lists the old function's other pieces.
+ *
+ * old_code is the old function's code the patch was built from (old_size
+ * bytes); bit i % 8 of old_mask[i / 8] set means byte i is not compared
+ * (relocation fields, code the kernel rewrites at boot or load). klive.ko
+ * refuses the patch unless the running function is this code. Without
+ * old_code (hand-written patches) the function is not checked.
  */
 struct klive_func {
 	const char *old_name;
@@ -35,6 +41,9 @@ struct klive_func {
 	void *new_func;
 	const struct klive_piece *old_pieces;
 	unsigned int nr_old_pieces;
+	const unsigned char *old_code;
+	const unsigned char *old_mask;
+	unsigned int old_size;
 };
 
 /*

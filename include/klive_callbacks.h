@@ -11,14 +11,17 @@
 #ifndef _KLIVE_CALLBACKS_H
 #define _KLIVE_CALLBACKS_H
 
-/* A pointer to @fn in section .klive.callbacks.@kind, for patchgen. */
-#define __KLIVE_CALLBACK(kind, ret, fn)					\
-	static ret (*const __klive_##kind##_##fn)(void)			\
-	__attribute__((used, section(".klive.callbacks." #kind))) = fn
+typedef int (*klive_int_callback_t)(void);
+typedef void (*klive_void_callback_t)(void);
 
-#define KLIVE_PRE_PATCH(fn)	__KLIVE_CALLBACK(pre_patch, int, fn)
-#define KLIVE_POST_PATCH(fn)	__KLIVE_CALLBACK(post_patch, void, fn)
-#define KLIVE_PRE_UNPATCH(fn)	__KLIVE_CALLBACK(pre_unpatch, void, fn)
-#define KLIVE_POST_UNPATCH(fn)	__KLIVE_CALLBACK(post_unpatch, void, fn)
+/* A pointer to @fn in section .klive.callbacks.@kind, for patchgen. */
+#define __KLIVE_CALLBACK(kind, type, fn)				\
+	static const type __klive_##kind##_##fn				\
+	__used __section(".klive.callbacks." #kind) = fn
+
+#define KLIVE_PRE_PATCH(fn)	__KLIVE_CALLBACK(pre_patch, klive_int_callback_t, fn)
+#define KLIVE_POST_PATCH(fn)	__KLIVE_CALLBACK(post_patch, klive_void_callback_t, fn)
+#define KLIVE_PRE_UNPATCH(fn)	__KLIVE_CALLBACK(pre_unpatch, klive_void_callback_t, fn)
+#define KLIVE_POST_UNPATCH(fn)	__KLIVE_CALLBACK(post_unpatch, klive_void_callback_t, fn)
 
 #endif /* _KLIVE_CALLBACKS_H */

@@ -120,6 +120,18 @@ static void emit_pieces(struct strbuf *sb, const struct pfunc *f, size_t n)
 	sb_printf(sb, "};\n\n");
 }
 
+/* BYTES as the C array NAME. */
+static void emit_bytes(struct strbuf *sb, const char *name, size_t n,
+		       const unsigned char *bytes, size_t len)
+{
+	size_t j;
+
+	sb_printf(sb, "static const unsigned char %s%zu[] = {", name, n);
+	for (j = 0; j < len; j++)
+		sb_printf(sb, "%s0x%02x,", j % 16 ? " " : "\n\t", bytes[j]);
+	sb_printf(sb, "\n};\n\n");
+}
+
 /*
  * init_module and cleanup_module in assembler: the file is not run through
  * objtool (the copied code brings its own ORC and return sites), so a C
@@ -204,6 +216,7 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 {
 	struct strbuf c = { 0 }, decl = { 0 }, funcs = { 0 }, relocs = { 0 }, pieces = { 0 };
 	struct strbuf callbacks = { 0 };
+	struct strbuf pre = { 0 };
 	const char **labels;
 	unsigned int nlabels = 0, nrel = 0;
 	size_t i, r;
@@ -229,6 +242,15 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 			emit_pieces(&pieces, &plan->funcs[i], i);
 			sb_printf(&funcs, ",\n\t  .old_pieces = klive_pieces%zu, .nr_old_pieces = %zu",
 				  i, plan->funcs[i].npieces);
+		}
+		/* OLD's code, for klive.ko's check against the running kernel */
+		if (plan->funcs[i].old_code) {
+			emit_bytes(&pre, "klive_old_code", i, plan->funcs[i].old_code,
+				   plan->funcs[i].old_size);
+			emit_bytes(&pre, "klive_old_mask", i, plan->funcs[i].old_mask,
+				   (plan->funcs[i].old_size + 7) / 8);
+			sb_printf(&funcs, ",\n\t  .old_code = klive_old_code%zu, .old_mask = klive_old_mask%zu, .old_size = %llu",
+				  i, i, (unsigned long long)plan->funcs[i].old_size);
 		}
 		sb_printf(&funcs, " },\n");
 	}
@@ -272,8 +294,9 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		emit_chunk(&c, plan->chunks[i]);
 	emit_entry_points(&c, ibt, rethunk);
 	sb_printf(&c, ");\n\n%s\n", decl.buf ? decl.buf : "");
-	sb_printf(&c, "%sstatic const struct klive_func klive_funcs[] = {\n%s};\n\n",
-		  pieces.buf ? pieces.buf : "", funcs.buf ? funcs.buf : "");
+	sb_printf(&c, "%s%sstatic const struct klive_func klive_funcs[] = {\n%s};\n\n",
+		  pieces.buf ? pieces.buf : "", pre.buf ? pre.buf : "",
+		  funcs.buf ? funcs.buf : "");
 	if (nrel)
 		sb_printf(&c, "static const struct klive_reloc klive_relocs[] = {\n%s};\n\n",
 			  relocs.buf);
@@ -320,5 +343,6 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 	sb_free(&relocs);
 	sb_free(&pieces);
 	sb_free(&callbacks);
+	sb_free(&pre);
 	free(labels);
 }

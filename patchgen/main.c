@@ -1,4 +1,4 @@
-/* main.c - patchgen command line: run read, correlate, compare, select, special, emit and link. */
+/* main.c - patchgen command line: run read, correlate, compare, select, layout, special, callbacks, runpre, emit and link. */
 #include "callbacks.h"
 #include "compare.h"
 #include "correlate.h"
@@ -11,6 +11,7 @@
 #include "objtool.h"
 #include "plan.h"
 #include "resolve.h"
+#include "runpre.h"
 #include "select.h"
 #include "sign.h"
 #include "special.h"
@@ -57,7 +58,10 @@ static const char usage[] =
 "  --list                   print the decisions (one per line) and build\n"
 "                           nothing: target T, changed F, new F (each\n"
 "                           followed by indented lines: reason R, part F.cold,\n"
-"                           special SECTION COUNT of its entries), extern S,\n"
+"                           special SECTION COUNT of its entries, pre F N\n"
+"                           bytes, M compared and pre ignore +OFF LEN WHY:\n"
+"                           the old code klive.ko checks against the running\n"
+"                           kernel and the ranges it skips), extern S,\n"
 "                           klive S sympos N, special SECTION COUNT (totals),\n"
 "                           pointer F (the address of a patched function\n"
 "                           names the running one), static S -> OLD (in F)\n"
@@ -75,7 +79,10 @@ static const char usage[] =
 "fields, or when what a relocation refers to differs. References to exported\n"
 "symbols stay undefined symbols for the module loader; references to other\n"
 "symbols of the running kernel become klive relocations that klive.ko fills\n"
-"in. patchgen refuses, with one line 'patchgen: FILE: REASON' and exit\n"
+"in. The patch records each redirected function's code in OLD, which\n"
+"klive.ko compares with the running kernel's before it patches anything\n"
+"(relocation fields and code the kernel rewrites at boot are skipped).\n"
+"patchgen refuses, with one line 'patchgen: FILE: REASON' and exit\n"
 "status 1, whatever it cannot patch correctly: changed data, __init code,\n"
 "notrace functions, ambiguous local symbols, special sections it does not\n"
 "know, and (from the objects' DWARF) a changed layout of a type the changed\n"
@@ -251,6 +258,22 @@ static void print_func(const struct plan *plan, const struct objview *v, const s
 	for (i = 0; i < plan->nfspecial; i++)
 		if (!strcmp(plan->fspecial_funcs[i], it->sym->name))
 			printf("  special %s %zu\n", plan->fspecial_names[i], plan->fspecial_counts[i]);
+	/* what klive.ko compares with the running kernel, and what it skips */
+	for (i = 0; i < plan->nfuncs; i++) {
+		const struct pfunc *f = &plan->funcs[i];
+		size_t j, n;
+
+		if (f->label != it->label || !f->old_code)
+			continue;
+		for (j = n = 0; j < f->old_size; j++)
+			n += !(f->old_mask[j / 8] >> (j % 8) & 1);
+		printf("  pre %s %llu bytes, %zu compared\n", f->old_name,
+		       (unsigned long long)f->old_size, n);
+		for (j = 0; j < f->nignored; j++)
+			printf("  pre ignore +0x%llx %llu %s\n",
+			       (unsigned long long)f->ignored[j].off,
+			       (unsigned long long)f->ignored[j].len, f->ignored[j].why);
+	}
 }
 
 /*
@@ -381,6 +404,17 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	for (i = 0; i < plan->nspecial; i++)
 		printf(" %s %zu", plan->special_names[i], plan->special_counts[i]);
 	printf("%s\n", plan->nspecial ? "" : " none");
+	{
+		unsigned long long bytes = 0, masked = 0;
+
+		for (i = 0; i < plan->nfuncs; i++) {
+			bytes += plan->funcs[i].old_size;
+			for (j = 0; j < plan->funcs[i].old_size; j++)
+				masked += plan->funcs[i].old_mask[j / 8] >> (j % 8) & 1;
+		}
+		printf("  checked against the running kernel at load: %llu bytes of old code (%llu rewritten at boot or relocated, not compared)\n",
+		       bytes, masked);
+	}
 	for (i = 0; i < plan->npointers; i++)
 		printf("  the address of patched '%s' names the running function\n",
 		       plan->pointers[i]);
@@ -475,6 +509,8 @@ int main(int argc, char **argv)
 		special_carry(&b, &pairs[i]);
 	for (i = 0; i < npairs; i++)
 		callbacks_collect(&b, &pairs[i]);
+	for (i = 0; i < npairs; i++)
+		runpre_record(&b, &pairs[i]);
 	if (o.list)
 		print_list(&plan, pairs, npairs);
 	if (b.nrefusals) {

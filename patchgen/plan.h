@@ -39,12 +39,27 @@ struct ppiece {
 	long sympos;
 };
 
+struct item;
+
+/* A range of the old function's code klive.ko does not compare, and why. */
+struct pre_range {
+	uint64_t off, len;
+	const char *why;
+};
+
 struct pfunc {
 	char *old_name;
 	long sympos;
 	const char *label;
 	struct ppiece *pieces;	/* klive.ko counts them as the old function */
 	size_t npieces;
+	const struct item *old;	/* the function in OLD */
+	/* runpre.c: OLD's code, checked against the running kernel's */
+	unsigned char *old_code;
+	unsigned char *old_mask;	/* bit set: the byte may differ */
+	uint64_t old_size;
+	struct pre_range *ignored;
+	size_t nignored, capignored;
 };
 
 /* Callback kinds, in struct klive_callbacks order. */

@@ -634,6 +634,7 @@ void resolve_funcs(struct builder *b, struct pair *p)
 			f->old_name = xstrdup(it->twin->sym->name);
 			f->sympos = pos;
 			f->label = it->label;
+			f->old = it->twin;
 			add_old_pieces(b, p, it->twin, f);
 		}
 	}

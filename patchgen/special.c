@@ -1,4 +1,4 @@
-/* special.c - carry the special-section entries of copied code, refuse the ones patchgen cannot carry. */
+/* special.c - the special sections patchgen knows: carry the entries of copied code, refuse the ones it cannot carry, tell which code their sites let the kernel rewrite. */
 #include "special.h"
 #include "callbacks.h"
 #include "util.h"
@@ -25,6 +25,15 @@ struct field {
 	enum field_kind kind;
 };
 
+/* What the kernel may rewrite, at boot or module load, at the code an entry names. */
+enum rewrite {
+	RW_NONE,
+	RW_INSN,	/* the whole instruction at the site */
+	RW_BYTE,	/* one byte: a lock prefix, unlocked on a one-CPU machine */
+	RW_ORIG,	/* an alternative's original instructions (u8 length, 2 bytes before the end) */
+	RW_PARA,	/* a paravirt site (u8 length at offset 9) */
+};
+
 /*
  * Entry layouts, from arch/x86/include/asm and include/linux of 6.1/6.12.
  * The first field is the code the entry belongs to.
@@ -44,30 +53,37 @@ struct special_desc {
 	 * calling convention's.
 	 */
 	bool start_follows_prev;
+	enum rewrite rewrite;
 };
 
 static const struct special_desc specials[] = {
 	/* .altinstructions first: its replacements are code later tables refer to */
-	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } }, 0, false },
-	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
-	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } }, 0, false },
+	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } }, 0, false, RW_ORIG },
+	/* the __fentry__ call: a NOP until ftrace uses it */
+	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
+	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } }, 0, false, RW_NONE },
 	/* struct bug_entry with relative pointers and DEBUG_BUGVERBOSE: the line at 8 */
-	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } }, 8, false },
-	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
-	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
-	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
-	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
-	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false },
+	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } }, 8, false, RW_NONE },
+	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
+	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
+	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
+	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_BYTE },
+	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_PARA },
 	/* a jump label without its entry would stay in its compiled state: refused */
-	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } }, 0, false },
+	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } }, 0, false, RW_INSN },
 	/*
 	 * Without its entry a static call keeps calling the trampoline, which
 	 * follows the key: slower but right, so unexported keys are dropped.
 	 */
-	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } }, 0, false },
-	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } }, 0, true },
+	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } }, 0, false, RW_INSN },
+	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } }, 0, true, RW_NONE },
 	/* sealing would remove the endbr64 the copy may need: keep it */
-	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0, false },
+	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
+};
+
+/* 6.12 runtime constants: one 4-byte pointer into the immediate it patches */
+static const struct special_desc runtime_const = {
+	"runtime_", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN
 };
 
 /* Sections whose references to a function need nothing from the patch. */
@@ -548,4 +564,93 @@ void special_carry(struct builder *b, struct pair *p)
 		if (!known)
 			check_unknown(b, p, s);
 	}
+}
+
+/* Where entry E of S (of O) says the kernel rewrites code, and how much. */
+static const char *rewrite_site(const struct elfobj *o, const struct special_desc *d,
+				const struct section *s, uint64_t e, unsigned int es,
+				unsigned int shndx, const struct code_map *map,
+				uint64_t *at, uint64_t *len)
+{
+	size_t ri = elfobj_rela_lower(s, e + d->fields[0].off);
+	const struct symbol *sym;
+	const struct insn *in;
+
+	*len = 0;
+	if (ri >= s->nrelas || s->relas[ri].off != e + d->fields[0].off)
+		return NULL;
+	sym = &o->syms[s->relas[ri].sym];
+	if (sym->shndx != shndx)
+		return NULL;
+	*at = sym->value + (uint64_t)s->relas[ri].addend;
+	switch (d->rewrite) {
+	case RW_INSN:
+		in = code_map_find(map, *at);
+		if (!in)
+			return NULL;	/* not in this function */
+		if (in->off != *at && strncmp(d->name, "runtime_", 8))
+			return xasprintf("%s entry points inside an instruction", s->name);
+		*at = in->off;
+		*len = in->len;
+		break;
+	case RW_BYTE:
+		*len = 1;
+		break;
+	case RW_ORIG:
+		*len = s->data[e + es - 2];
+		break;
+	case RW_PARA:
+		*len = s->data[e + 9];
+		break;
+	case RW_NONE:
+		break;
+	}
+	return NULL;
+}
+
+static const char *rewritten_in(const struct elfobj *o, const struct special_desc *d,
+				const struct section *s, unsigned int es, unsigned int shndx,
+				uint64_t start, uint64_t size, const struct code_map *map,
+				special_rewrite_fn fn, void *arg)
+{
+	uint64_t e, at, len;
+	const char *err;
+
+	if (!s->data || s->size % es)
+		return xasprintf("section %s has an unexpected size for %u-byte entries",
+				 s->name, es);
+	for (e = 0; e < s->size; e += es) {
+		err = rewrite_site(o, d, s, e, es, shndx, map, &at, &len);
+		if (err)
+			return err;
+		if (!len || at + len <= start || at >= start + size)
+			continue;
+		if (at < start || at + len > start + size)
+			return xasprintf("%s entry covers code beyond its function", s->name);
+		fn(arg, at, len, s->name);
+	}
+	return NULL;
+}
+
+const char *special_rewritten(const struct kinfo *k, const struct elfobj *o,
+			      unsigned int shndx, uint64_t start, uint64_t size,
+			      const struct code_map *map, special_rewrite_fn fn, void *arg)
+{
+	const char *err = NULL;
+	size_t d, i;
+
+	for (i = 1; i < o->nsecs && !err; i++) {
+		const struct section *s = &o->secs[i];
+
+		if (!strncmp(s->name, "runtime_", 8)) {
+			err = rewritten_in(o, &runtime_const, s, runtime_const.size, shndx, start,
+					   size, map, fn, arg);
+			continue;
+		}
+		for (d = 0; d < sizeof(specials) / sizeof(specials[0]) && !err; d++)
+			if (specials[d].rewrite != RW_NONE && !strcmp(s->name, specials[d].name))
+				err = rewritten_in(o, &specials[d], s, entry_size(k, &specials[d]),
+						   shndx, start, size, map, fn, arg);
+	}
+	return err;
 }

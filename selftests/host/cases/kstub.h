@@ -2,6 +2,8 @@
 #define __init __attribute__((section(".init.text"), cold))
 #define notrace __attribute__((no_instrument_function))
 #define noinline __attribute__((noinline))
+#define __used __attribute__((used))
+#define __section(s) __attribute__((section(s)))
 struct seq_file;
 extern void seq_puts(struct seq_file *m, const char *s);
 extern void seq_putc(struct seq_file *m, char c);

@@ -17,6 +17,7 @@
 #include "elfobj.h"
 #include "kinfo.h"
 #include "resolve.h"
+#include "runpre.h"
 #include "select.h"
 #include "special.h"
 #include "util.h"
@@ -214,6 +215,7 @@ static void list_pair(void)
 		fatal(p.newpath, "nothing changed: OLD and NEW have the same functions and data");
 	resolve_funcs(&b, &p);
 	special_carry(&b, &p);
+	runpre_record(&b, &p);
 	for (i = 0; i < b.nrefusals; i++)
 		one_line("refusal", p.newpath, b.refusals[i]);
 }

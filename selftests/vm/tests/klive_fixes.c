@@ -79,6 +79,35 @@ TEST(umask_bounds)
 	do_umask(022);
 }
 
+/*
+ * The umask fix built from a kernel/sys.c whose umask is not the running
+ * kernel's (one constant differs, selftests/vm/runpre/): klive.ko refuses
+ * it before changing anything. The log names the function and the offset
+ * where the host found the first difference, no patch directory or module
+ * is left, and umask behaves as before.
+ */
+TEST(other_source_refused)
+{
+	char off[32], msg[192];
+
+	read_into(KDIR "runpre_umask.offset", off, sizeof(off));
+	ASSERT_EQ(0, strncmp(off, "+0x", 3));
+	off[strcspn(off, "\n")] = '\0';
+	snprintf(msg, sizeof(msg),
+		 "klive: runpre_umask: __x64_sys_umask differs from the running kernel at %s (built from another source or configuration?)",
+		 off);
+	ASSERT_LE(0, do_umask(022));
+	if (!exists("/sys/module/klive"))
+		ASSERT_EQ(0, run("insmod " KDIR "klive.ko"));
+	EXPECT_EQ(0, dmesg_count(msg));
+	EXPECT_NE(0, run("insmod " KDIR "runpre_umask.ko 2>/dev/null"));
+	EXPECT_FALSE(exists(LP "runpre_umask"));
+	EXPECT_FALSE(module_loaded("runpre_umask"));
+	EXPECT_LE(1, dmesg_count(msg));
+	EXPECT_EQ(022, do_umask(01022));
+	EXPECT_EQ(022, do_umask(022));
+}
+
 /* d_type that getdents64 reports for the file called name in dir. */
 static int dtype_of(const char *dir, const char *name)
 {
