@@ -102,3 +102,11 @@ kernel_config() {
 kernel_srclock() {
 	echo "$KLIVE_CACHE/.lock-$(kernel_srcpkg "$1")"
 }
+
+# Must the objects pair whose NEW object is $2, built by build-objs.sh from
+# fix $3 for kernel id $1, be built (again)? Yes if missing, if the fix is
+# newer, or if the kernel tree was rebuilt since (another configuration:
+# the run-pre check would rightly refuse the stale objects).
+objs_stale() {
+	[ ! -f "$2" ] || [ "$3" -nt "$2" ] || [ "$(kernel_objtree "$1")/.klive-ready" -nt "$2" ]
+}

@@ -54,7 +54,7 @@ for i in "${!objs[@]}"; do
 	(cd "$tmp" && diff -u "a/$c" "b/$c" | sed '1,2s/\t.*//') >"$tmp/patch"
 	cmp -s "$tmp/patch" "$pf" || cp "$tmp/patch" "$pf"
 	rm -rf "$tmp"
-	if [ ! -f "$dir/new.o" ] || [ "$pf" -nt "$dir/new.o" ]; then
+	if objs_stale "$kid" "$dir/new.o" "$pf"; then
 		if ! "$here/build-objs.sh" "$kid" "$pf" "$obj" "$dir" >"$dir/build.log" 2>&1; then
 			echo "# build failed: $(tail -n 1 "$dir/build.log")"
 			echo "not ok $n $name"

@@ -34,7 +34,7 @@ if ! grep -q '^CONFIG_IO_URING=y' "$kdir/.config"; then
 else
 	iou=$out/iouring
 	pf=$repo/samples/consistency/iouring/fix.patch
-	if [ ! -f "$iou/new.o" ] || [ "$pf" -nt "$iou/new.o" ]; then
+	if objs_stale "$kid" "$iou/new.o" "$pf"; then
 		"$repo/selftests/vm/build-objs.sh" "$kid" "$pf" io_uring/io_uring.o "$iou"
 	fi
 	if ! patchgen --system-map "$symlist" -o "$guest/iouring_fix.ko" "$iou/old.o" "$iou/new.o" \

@@ -35,7 +35,7 @@ for fixdir in "$repo"/samples/vmlinux/*/; do
 	for src in $(sed -n 's|^+++ [^/]*/\([^[:space:]]*\.c\).*|\1|p' "$pf"); do
 		obj=${src%.c}.o
 		dir=$out/fixes/$name/${src%.c}
-		if [ ! -f "$dir/new.o" ] || [ "$pf" -nt "$dir/new.o" ]; then
+		if objs_stale "$kid" "$dir/new.o" "$pf"; then
 			"$repo/selftests/vm/build-objs.sh" "$kid" "$pf" "$obj" "$dir"
 		fi
 		pairs+=("$dir/old.o" "$dir/new.o")

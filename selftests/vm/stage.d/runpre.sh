@@ -10,7 +10,7 @@
 rp_dir=$out/runpre
 for rp_variant in other other-fix; do
 	rp_patch=$repo/selftests/vm/runpre/umask-$rp_variant.patch
-	if [ ! -f "$rp_dir/$rp_variant/new.o" ] || [ "$rp_patch" -nt "$rp_dir/$rp_variant/new.o" ]; then
+	if objs_stale "$kid" "$rp_dir/$rp_variant/new.o" "$rp_patch"; then
 		"$repo/selftests/vm/build-objs.sh" "$kid" "$rp_patch" kernel/sys.o "$rp_dir/$rp_variant"
 	fi
 done
