@@ -35,8 +35,9 @@ enum rewrite {
 };
 
 /*
- * Entry layouts, from arch/x86/include/asm and include/linux of 6.1/6.12.
- * The first field is the code the entry belongs to.
+ * Entry layouts, from arch/x86/include/asm and include/linux of 6.1/6.12,
+ * one row per section (a new kernel's section is one more row). The first
+ * field is the code the entry belongs to.
  */
 struct special_desc {
 	const char *name;
@@ -58,32 +59,116 @@ struct special_desc {
 
 static const struct special_desc specials[] = {
 	/* .altinstructions first: its replacements are code later tables refer to */
-	{ ".altinstructions", 0, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_REPL } }, 0, false, RW_ORIG },
+	{
+		.name = ".altinstructions",
+		.action = A_CARRY,
+		.nfields = 2, .fields = { { 0, F_CODE }, { 4, F_REPL } },
+		.rewrite = RW_ORIG,
+	},
 	/* the __fentry__ call: a NOP until ftrace uses it */
-	{ "__mcount_loc", 8, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
-	{ "__ex_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_CODE } }, 0, false, RW_NONE },
+	{
+		.name = "__mcount_loc",
+		.size = 8,
+		.action = A_CARRY,
+		.nfields = 1, .fields = { { 0, F_CODE } },
+		.rewrite = RW_INSN,
+	},
+	{
+		.name = "__ex_table",
+		.size = 12,
+		.action = A_CARRY,
+		.nfields = 2, .fields = { { 0, F_CODE }, { 4, F_CODE } },
+		.rewrite = RW_NONE,
+	},
 	/* struct bug_entry with relative pointers and DEBUG_BUGVERBOSE: the line at 8 */
-	{ "__bug_table", 12, A_CARRY, false, 2, { { 0, F_CODE }, { 4, F_OTHER } }, 8, false, RW_NONE },
-	{ ".return_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
-	{ ".retpoline_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
-	{ ".call_sites", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
-	{ ".smp_locks", 4, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_BYTE },
-	{ ".parainstructions", 16, A_CARRY, false, 1, { { 0, F_CODE } }, 0, false, RW_PARA },
+	{
+		.name = "__bug_table",
+		.size = 12,
+		.action = A_CARRY,
+		.nfields = 2, .fields = { { 0, F_CODE }, { 4, F_OTHER } },
+		.line_field = 8,
+		.rewrite = RW_NONE,
+	},
+	{
+		.name = ".return_sites",
+		.size = 4,
+		.action = A_CARRY,
+		.nfields = 1, .fields = { { 0, F_CODE } },
+		.rewrite = RW_INSN,
+	},
+	{
+		.name = ".retpoline_sites",
+		.size = 4,
+		.action = A_CARRY,
+		.nfields = 1, .fields = { { 0, F_CODE } },
+		.rewrite = RW_INSN,
+	},
+	{
+		.name = ".call_sites",
+		.size = 4,
+		.action = A_CARRY,
+		.nfields = 1, .fields = { { 0, F_CODE } },
+		.rewrite = RW_INSN,
+	},
+	{
+		.name = ".smp_locks",
+		.size = 4,
+		.action = A_CARRY,
+		.nfields = 1, .fields = { { 0, F_CODE } },
+		.rewrite = RW_BYTE,
+	},
+	{
+		.name = ".parainstructions",
+		.size = 16,
+		.action = A_CARRY,
+		.nfields = 1, .fields = { { 0, F_CODE } },
+		.rewrite = RW_PARA,
+	},
 	/* a jump label without its entry would stay in its compiled state: refused */
-	{ "__jump_table", 16, A_CARRY, false, 3, { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } }, 0, false, RW_INSN },
+	{
+		.name = "__jump_table",
+		.size = 16,
+		.action = A_CARRY,
+		.nfields = 3, .fields = { { 0, F_CODE }, { 4, F_CODE }, { 8, F_KEY } },
+		.rewrite = RW_INSN,
+	},
 	/*
 	 * Without its entry a static call keeps calling the trampoline, which
 	 * follows the key: slower but right, so unexported keys are dropped.
 	 */
-	{ ".static_call_sites", 8, A_CARRY, true, 2, { { 0, F_CODE }, { 4, F_KEY } }, 0, false, RW_INSN },
-	{ ".orc_unwind_ip", 4, A_ORC, false, 1, { { 0, F_CODE } }, 0, true, RW_NONE },
+	{
+		.name = ".static_call_sites",
+		.size = 8,
+		.action = A_CARRY,
+		.drop_unexported_key = true,
+		.nfields = 2, .fields = { { 0, F_CODE }, { 4, F_KEY } },
+		.rewrite = RW_INSN,
+	},
+	{
+		.name = ".orc_unwind_ip",
+		.size = 4,
+		.action = A_ORC,
+		.nfields = 1, .fields = { { 0, F_CODE } },
+		.start_follows_prev = true,
+		.rewrite = RW_NONE,
+	},
 	/* sealing would remove the endbr64 the copy may need: keep it */
-	{ ".ibt_endbr_seal", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN },
+	{
+		.name = ".ibt_endbr_seal",
+		.size = 4,
+		.action = A_DROP,
+		.nfields = 1, .fields = { { 0, F_CODE } },
+		.rewrite = RW_INSN,
+	},
 };
 
 /* 6.12 runtime constants: one 4-byte pointer into the immediate it patches */
 static const struct special_desc runtime_const = {
-	"runtime_", 4, A_DROP, false, 1, { { 0, F_CODE } }, 0, false, RW_INSN
+	.name = "runtime_",
+	.size = 4,
+	.action = A_DROP,
+	.nfields = 1, .fields = { { 0, F_CODE } },
+	.rewrite = RW_INSN,
 };
 
 /* Sections whose references to a function need nothing from the patch. */
