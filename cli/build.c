@@ -28,6 +28,7 @@ struct bld {
 	int nobjs;
 	char *target;			/* "vmlinux" or a module name */
 	int applied;
+	char make_odir[PATH_MAX + 4], make_jobs[32];	/* make_start()'s words */
 };
 
 /* Set by SIGINT/SIGTERM: the tree is put back before klive exits. */
@@ -199,21 +200,31 @@ static int tree_built(const struct bld *b)
 	return !stat(p, &st);
 }
 
-/* make REL in the tree as it is (before the fix); 0 on success. */
-static int build_first(struct bld *b, const char *rel)
+/* ARGV begins "make -C SRC [O=OBJ] -jN"; the number of words. */
+static int make_start(struct bld *b, char **argv)
 {
-	char *argv[8], jobs[32], odir[PATH_MAX + 4], log[PATH_MAX];
 	int n = 0;
 
 	argv[n++] = "make";
 	argv[n++] = "-C";
 	argv[n++] = b->src;
 	if (strcmp(b->src, b->obj)) {
-		snprintf(odir, sizeof(odir), "O=%s", b->obj);
-		argv[n++] = odir;
+		snprintf(b->make_odir, sizeof(b->make_odir), "O=%s", b->obj);
+		argv[n++] = b->make_odir;
 	}
-	snprintf(jobs, sizeof(jobs), "-j%d", b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN));
-	argv[n++] = jobs;
+	snprintf(b->make_jobs, sizeof(b->make_jobs), "-j%d",
+		 b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	argv[n++] = b->make_jobs;
+	return n;
+}
+
+/* make REL in the tree as it is (before the fix); 0 on success. */
+static int build_first(struct bld *b, const char *rel)
+{
+	char *argv[8], log[PATH_MAX];
+	int n;
+
+	n = make_start(b, argv);
 	argv[n++] = (char *)rel;
 	argv[n] = NULL;
 	snprintf(log, sizeof(log), "%s/build-first.log", b->tmp);
@@ -364,18 +375,10 @@ static char *module_of(const struct bld *b, const char *rel)
 /* make -C SRC [O=OBJ] -jN OBJS..., each object removed first; then copy to TMP/WHICH-I.o. */
 static int build_objs(struct bld *b, const char *which)
 {
-	char *argv[MAX_OBJS + 8], jobs[32], odir[PATH_MAX + 4], p[PATH_MAX], dst[PATH_MAX], log[PATH_MAX];
-	int n = 0, i;
+	char *argv[MAX_OBJS + 8], p[PATH_MAX], dst[PATH_MAX], log[PATH_MAX];
+	int n, i;
 
-	argv[n++] = "make";
-	argv[n++] = "-C";
-	argv[n++] = b->src;
-	if (strcmp(b->src, b->obj)) {
-		snprintf(odir, sizeof(odir), "O=%s", b->obj);
-		argv[n++] = odir;
-	}
-	snprintf(jobs, sizeof(jobs), "-j%d", b->o->jobs > 0 ? b->o->jobs : (int)sysconf(_SC_NPROCESSORS_ONLN));
-	argv[n++] = jobs;
+	n = make_start(b, argv);
 	for (i = 0; i < b->nobjs; i++) {
 		snprintf(p, sizeof(p), "%s/%s", b->obj, b->objs[i]);
 		unlink(p);
