@@ -8,6 +8,7 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <klive.h>
@@ -118,8 +119,27 @@ int klive_runpre_check(struct klive_patch_state *kp,
 int klive_register_funcs(struct klive_patch_state *kp);
 void klive_unregister_funcs(struct klive_patch_state *kp);
 
-/* transition.c */
+/* taskstate.c: the state bits of a task; bit 0 is what the handler reads */
+#define KLIVE_PATCHED		0x1
+#define KLIVE_NUDGED		0x2
+DECLARE_PER_CPU(u8, klive_idle_state);	/* idle tasks: pid 0 on every CPU */
+struct tracepoint;
 int klive_current_patched(int fallback);
+bool klive_states_active(void);
+u8 klive_state_get(struct task_struct *t);
+bool klive_state_update(struct task_struct *t, u8 clear, u8 set);
+void klive_state_fork(struct task_struct *parent, struct task_struct *child);
+int klive_states_probe_register(struct tracepoint *tp_free);
+void klive_states_probe_unregister(struct tracepoint *tp_free);
+unsigned long *klive_states_alloc(u8 initial);
+void klive_states_publish(unsigned long *slots);
+void klive_states_fill(void);
+unsigned long *klive_states_unpublish(void);
+void klive_states_free(unsigned long *slots);
+void klive_states_set_all(u8 bits);
+int klive_states_pid_shared(void);
+
+/* transition.c */
 struct klive_patch_state *klive_transition_patch(void);
 int klive_transition_start(struct klive_patch_state *kp, int target,
 			   bool hold);

@@ -17,9 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/task_work.h>
-#include <linux/threads.h>
 #include <linux/tracepoint.h>
-#include <linux/vmalloc.h>
 #include <linux/wait_bit.h>
 #include "klive_internal.h"
 
@@ -29,23 +27,13 @@
 /* Blocking kthreads are woken once per this many sweeps (about 1 s). */
 #define KLIVE_WAKE_EVERY	10
 
-/* Bits of a task's state byte: bit 0 is what the ftrace handler reads. */
-#define KLIVE_PATCHED		0x1
-#define KLIVE_NUDGED		0x2
-
 static unsigned int nudge_after_ms = 2000;
 module_param(nudge_after_ms, uint, 0644);
 MODULE_PARM_DESC(nudge_after_ms,
 		 "grace period before blocking tasks are nudged (ms)");
 
-/*
- * Per-task state of the one running transition: a byte per global pid
- * (pid 0 is never used: idle tasks have a per-CPU byte). NULL outside a
- * transition. Written before a patch's per_task flag is set and freed
- * only after no handler or probe can read it any more.
- */
-static u8 *klive_states;
-static DEFINE_PER_CPU(u8, klive_idle_state);
+/* Idle tasks' state (per-task state of the others: taskstate.c). */
+DEFINE_PER_CPU(u8, klive_idle_state);
 static u8 klive_target;
 /*
  * Set while the patch module's init still runs: no task switches yet, so
@@ -64,7 +52,7 @@ static DEFINE_PER_CPU(unsigned long [KLIVE_STACK_MAX], klive_stack);
 struct klive_check {
 	struct klive_patch_state *kp;
 	int cpu;			/* idle task of this CPU, or -1 */
-	int ret;			/* 0, -EBUSY, -EINVAL, -EADDRINUSE */
+	int ret;	/* 0, -EBUSY, -EINVAL, -EADDRINUSE, -ENOSPC */
 	unsigned long where;		/* affected address on the stack */
 };
 
@@ -96,38 +84,12 @@ static DEFINE_SPINLOCK(klive_nudge_lock);
 static atomic_t klive_nudges_alive = ATOMIC_INIT(0);
 static bool klive_nudged;		/* a nudge was ever queued */
 
-static struct tracepoint *klive_tp_sys_exit, *klive_tp_fork;
-
-/* The ftrace handler's view of current: 1 if it runs patched code. */
-int notrace klive_current_patched(int fallback)
-{
-	u8 *states = READ_ONCE(klive_states);
-
-	if (is_idle_task(current))
-		return this_cpu_read(klive_idle_state) & KLIVE_PATCHED;
-	if (unlikely(!states))
-		return fallback;
-	return READ_ONCE(states[current->pid]) & KLIVE_PATCHED;
-}
-
-/*
- * Change bits of a task's state byte. The sweep, the task itself (probes,
- * nudge) and the nudger update it concurrently: a plain read-modify-write
- * could undo a switch or drop the nudge mark.
- */
-static void notrace klive_state_update(u8 *s, u8 clear, u8 set)
-{
-	u8 old = READ_ONCE(*s);
-
-	while (!try_cmpxchg(s, &old, (old & ~clear) | set))
-		;
-}
+static struct tracepoint *klive_tp_sys_exit, *klive_tp_fork, *klive_tp_free;
 
 /* Set @t's state to the target; keeps a pending nudge's mark. */
-static void notrace klive_set_task(u8 *states, struct task_struct *t,
-				   u8 target)
+static bool notrace klive_set_task(struct task_struct *t, u8 target)
 {
-	klive_state_update(&states[t->pid], KLIVE_PATCHED, target);
+	return klive_state_update(t, KLIVE_PATCHED, target);
 }
 
 /*
@@ -146,7 +108,7 @@ static bool klive_kernel_worker(struct task_struct *t)
 
 static bool klive_task_switched(struct task_struct *t)
 {
-	return (READ_ONCE(klive_states[t->pid]) & KLIVE_PATCHED) == klive_target;
+	return (klive_state_get(t) & KLIVE_PATCHED) == klive_target;
 }
 
 static bool klive_in_range(unsigned long addr, unsigned long start,
@@ -215,8 +177,8 @@ static int klive_check_fn(struct task_struct *t, void *arg)
 switch_it:
 	if (c->cpu >= 0)
 		per_cpu(klive_idle_state, c->cpu) = target;
-	else
-		klive_set_task(klive_states, t, target);
+	else if (!klive_set_task(t, target))
+		return -ENOSPC;
 	return 0;
 }
 
@@ -246,8 +208,14 @@ static void klive_kick_fn(struct work_struct *work)
 
 	if (!t)
 		return;
-	if (c.kp && READ_ONCE(klive_states))
+	/*
+	 * Only while @t is not released: a task freed since it was queued
+	 * must not get a slot again (see klive_states_fill()).
+	 */
+	rcu_read_lock();
+	if (c.kp && klive_states_active() && pid_alive(t))
 		klive_task_call(t, klive_check_fn, &c);
+	rcu_read_unlock();
 	put_task_struct(t);
 }
 
@@ -301,12 +269,9 @@ static void klive_sync_cpus(void)
 static void notrace klive_sys_exit_probe(void *data, struct pt_regs *regs,
 					 long ret)
 {
-	u8 *states;
-
 	preempt_disable_notrace();
-	states = READ_ONCE(klive_states);
-	if (states && !READ_ONCE(klive_held))
-		klive_set_task(states, current, READ_ONCE(klive_target));
+	if (klive_states_active() && !READ_ONCE(klive_held))
+		klive_set_task(current, READ_ONCE(klive_target));
 	preempt_enable_notrace();
 }
 
@@ -314,18 +279,8 @@ static void notrace klive_sys_exit_probe(void *data, struct pt_regs *regs,
 static void notrace klive_fork_probe(void *data, struct task_struct *parent,
 				     struct task_struct *child)
 {
-	u8 *states;
-	u8 s;
-
 	preempt_disable_notrace();
-	states = READ_ONCE(klive_states);
-	if (states) {
-		if (is_idle_task(parent))
-			s = this_cpu_read(klive_idle_state);
-		else
-			s = READ_ONCE(states[parent->pid]);
-		WRITE_ONCE(states[child->pid], s & KLIVE_PATCHED);
-	}
+	klive_state_fork(parent, child);
 	preempt_enable_notrace();
 }
 
@@ -335,22 +290,33 @@ static void klive_find_tp(struct tracepoint *tp, void *unused)
 		klive_tp_sys_exit = tp;
 	else if (!strcmp(tp->name, "sched_process_fork"))
 		klive_tp_fork = tp;
+	else if (!strcmp(tp->name, "sched_process_free"))
+		klive_tp_free = tp;
 }
 
 static int klive_probes_register(const char *name)
 {
 	int ret;
 
-	if (!klive_tp_fork)
+	if (!klive_tp_fork || !klive_tp_free)
 		for_each_kernel_tracepoint(klive_find_tp, NULL);
-	if (!klive_tp_fork) {
-		pr_err("%s: tracepoint sched_process_fork not found\n", name);
+	if (!klive_tp_fork || !klive_tp_free) {
+		pr_err("%s: tracepoint sched_process_%s not found\n", name,
+		       klive_tp_fork ? "free" : "fork");
 		return -ENOENT;
+	}
+	ret = klive_states_probe_register(klive_tp_free);
+	if (ret) {
+		pr_err("%s: cannot attach to sched_process_free (%d)\n", name,
+		       ret);
+		return ret;
 	}
 	ret = tracepoint_probe_register(klive_tp_fork, klive_fork_probe, NULL);
 	if (ret) {
 		pr_err("%s: cannot attach to sched_process_fork (%d)\n", name,
 		       ret);
+		klive_states_probe_unregister(klive_tp_free);
+		tracepoint_synchronize_unregister();
 		return ret;
 	}
 	/* optional: without it, tasks in syscalls wait for the sweep */
@@ -367,6 +333,7 @@ static void klive_probes_unregister(void)
 		tracepoint_probe_unregister(klive_tp_sys_exit,
 					    klive_sys_exit_probe, NULL);
 	tracepoint_probe_unregister(klive_tp_fork, klive_fork_probe, NULL);
+	klive_states_probe_unregister(klive_tp_free);
 	tracepoint_synchronize_unregister();
 }
 
@@ -395,8 +362,7 @@ static void klive_nudge_fn(struct callback_head *cb)
 		c.kp = READ_ONCE(klive_tr);
 		if (c.kp && !READ_ONCE(klive_held))
 			klive_task_call(current, klive_check_fn, &c);
-		klive_state_update(&klive_states[current->pid], KLIVE_NUDGED,
-				   0);
+		klive_state_update(current, KLIVE_NUDGED, 0);
 	}
 	spin_unlock(&klive_nudge_lock);
 	klive_nudge_free(n);
@@ -410,7 +376,7 @@ static void klive_nudge_user(struct task_struct *t)
 {
 	struct klive_nudge *n;
 
-	if (READ_ONCE(klive_states[t->pid]) & KLIVE_NUDGED)
+	if (klive_state_get(t) & KLIVE_NUDGED)
 		return;
 	n = kzalloc(sizeof(*n), GFP_ATOMIC);
 	if (!n)
@@ -428,7 +394,7 @@ static void klive_nudge_user(struct task_struct *t)
 		klive_nudge_free(n);
 		return;
 	}
-	klive_state_update(&klive_states[t->pid], 0, KLIVE_NUDGED);
+	klive_state_update(t, 0, KLIVE_NUDGED);
 	spin_unlock(&klive_nudge_lock);
 }
 
@@ -462,6 +428,9 @@ static void klive_report(struct klive_patch_state *kp, struct task_struct *t,
 				 (void *)c->where);
 	else if (c->ret == -EBUSY)
 		len += scnprintf(buf + len, PAGE_SIZE - len, "running\n");
+	else if (c->ret == -ENOSPC)
+		len += scnprintf(buf + len, PAGE_SIZE - len,
+				 "no state slot free yet\n");
 	else
 		len += scnprintf(buf + len, PAGE_SIZE - len,
 				 "unreliable stack\n");
@@ -491,7 +460,8 @@ static void klive_log_blocking(struct klive_patch_state *kp)
 /* Every task ends in the target state: back to the handler's fast path. */
 static void klive_finish(struct klive_patch_state *kp)
 {
-	u8 *states = klive_states;
+	unsigned long *states;
+	int shared = klive_states_pid_shared();
 	int cpu;
 
 	WRITE_ONCE(kp->redirect, klive_target);
@@ -505,9 +475,9 @@ static void klive_finish(struct klive_patch_state *kp)
 	klive_kicks_cancel();
 	klive_nudges_cancel();
 	spin_lock(&klive_nudge_lock);
-	WRITE_ONCE(klive_states, NULL);
+	states = klive_states_unpublish();
 	spin_unlock(&klive_nudge_lock);
-	vfree(states);
+	klive_states_free(states);
 	WRITE_ONCE(klive_tr, NULL);
 	WRITE_ONCE(kp->transition, false);
 	kp->blocking_len = 0;
@@ -516,6 +486,9 @@ static void klive_finish(struct klive_patch_state *kp)
 	pr_info("%s: transition to %s finished in %u ms\n", kp->name,
 		klive_target ? "patched" : "unpatched",
 		jiffies_to_msecs(jiffies - klive_tr_start));
+	if (shared)
+		pr_info("%s: %d new tasks shared their pid with an exiting task\n",
+			kp->name, shared);
 	/* unpatched: the teardown runs post-unpatch, see klive_teardown() */
 	if (klive_target)
 		klive_post_patch(kp);
@@ -534,7 +507,7 @@ struct klive_patch_state *klive_transition_patch(void)
 int klive_transition_start(struct klive_patch_state *kp, int target,
 			   bool hold)
 {
-	u8 *states;
+	unsigned long *states;
 	int cpu, ret;
 
 	if (klive_tr)
@@ -544,10 +517,9 @@ int klive_transition_start(struct klive_patch_state *kp, int target,
 		if (!kp->blocking)
 			return -ENOMEM;
 	}
-	states = vmalloc(PID_MAX_LIMIT);
+	states = klive_states_alloc(!target);
 	if (!states)
 		return -ENOMEM;
-	memset(states, !target, PID_MAX_LIMIT);
 	for_each_possible_cpu(cpu)
 		per_cpu(klive_idle_state, cpu) = !target;
 	klive_target = target;
@@ -558,12 +530,13 @@ int klive_transition_start(struct klive_patch_state *kp, int target,
 	klive_reported = false;
 	kp->blocking_len = 0;
 	kp->blocking[0] = '\0';
-	WRITE_ONCE(klive_states, states);
+	klive_states_publish(states);
 	/*
-	 * Pairs with smp_rmb() in the handler: the array is filled before the
-	 * handler looks at it. A handler still on the fast path returns the
-	 * same answer (redirect == every task's initial state), and a task is
-	 * switched only while not in a handler, so no sync is needed here.
+	 * Pairs with smp_rmb() in the handler: the slots are visible before
+	 * the handler looks at them; a task without a slot is in the initial
+	 * state. A handler still on the fast path returns the same answer
+	 * (redirect == every task's initial state), and a task is switched
+	 * only while not in a handler, so no sync is needed here.
 	 */
 	smp_wmb();
 	WRITE_ONCE(kp->transition, true);
@@ -572,12 +545,12 @@ int klive_transition_start(struct klive_patch_state *kp, int target,
 	if (ret) {
 		WRITE_ONCE(kp->per_task, false);
 		klive_sync_cpus();
-		WRITE_ONCE(klive_states, NULL);
-		vfree(states);
+		klive_states_free(klive_states_unpublish());
 		klive_tr = NULL;
 		WRITE_ONCE(kp->transition, false);
 		return ret;
 	}
+	klive_states_fill();
 	pr_info("%s: starting transition to %s\n", kp->name,
 		target ? "patched" : "unpatched");
 	return 0;
@@ -614,7 +587,7 @@ void klive_transition_force(struct klive_patch_state *kp)
 {
 	int cpu;
 
-	memset(klive_states, klive_target, PID_MAX_LIMIT);
+	klive_states_set_all(klive_target);
 	for_each_possible_cpu(cpu)
 		per_cpu(klive_idle_state, cpu) = klive_target;
 	klive_finish(kp);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,6 +439,81 @@ TEST_F_TIMEOUT(cons, fork_inherits_state, 90)
 		TH_LOG("second holder read '%s'", res);
 	close(fd_old);
 	close(fd_new);
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+}
+
+/* Threads of pid_reuse_keeps_state: how many ran, how many read v2. */
+static atomic_int reuse_runs, reuse_v2;
+
+static void *reuse_thread_fn(void *arg)
+{
+	char buf[16];
+
+	(void)arg;
+	read_into(BLOCK "version", buf, sizeof(buf));
+	atomic_fetch_add(&reuse_runs, 1);
+	if (!strcmp(buf, "v2\n"))
+		atomic_fetch_add(&reuse_v2, 1);
+	return NULL;
+}
+
+/* Create short-lived threads for ms; each exits (and is reaped) at once. */
+static void *reuse_spawner_fn(void *arg)
+{
+	long end = now_ms() + (long)(intptr_t)arg;
+	pthread_t t;
+
+	while (now_ms() < end) {
+		if (pthread_create(&t, NULL, reuse_thread_fn, NULL))
+			continue;	/* no pid free: try again */
+		pthread_detach(t);
+	}
+	return NULL;
+}
+
+/*
+ * With eight pids to allocate from, a thread's pid is given again while
+ * the thread that had it still runs the end of its exit: the new thread
+ * must start in its creator's state (v2 here) and the exiting one keep
+ * its own. klive reports how many tasks shared a pid that way.
+ */
+TEST_F_TIMEOUT(cons, pid_reuse_keeps_state, 90)
+{
+	char pid_max[32], res[64];
+	pthread_t spawners[4];
+	int fd, i, before;
+
+	ASSERT_LT(0, start_holder(self, &fd));
+	ASSERT_EQ(0, wait_sleepers(1));
+	before = dmesg_count("new tasks shared their pid with an exiting task");
+	ASSERT_EQ(0, run("insmod " KDIR "block_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", 500));
+	ASSERT_EQ(0, strcmp(version(), "v2\n"));
+
+	read_into("/proc/sys/kernel/pid_max", pid_max, sizeof(pid_max));
+	ASSERT_EQ(0, write_str("/proc/sys/kernel/pid_max", "308"));
+	atomic_store(&reuse_runs, 0);
+	atomic_store(&reuse_v2, 0);
+	for (i = 0; i < 4; i++)
+		pthread_create(&spawners[i], NULL, reuse_spawner_fn, (void *)(intptr_t)3000);
+	for (i = 0; i < 4; i++)
+		pthread_join(spawners[i], NULL);
+	usleep(200000);		/* detached threads finish */
+	EXPECT_EQ(0, write_str("/proc/sys/kernel/pid_max", pid_max));
+	TH_LOG("%d threads, %d read v2", atomic_load(&reuse_runs), atomic_load(&reuse_v2));
+	EXPECT_LT(100, atomic_load(&reuse_runs));
+	EXPECT_EQ(atomic_load(&reuse_runs), atomic_load(&reuse_v2));
+	EXPECT_EQ(0, strcmp(slurp(lp_file("block_fix", "transition")), "1\n"));
+
+	ASSERT_EQ(0, release_holders());
+	EXPECT_EQ(0, strcmp(read_pipe(fd, res, sizeof(res), 10000), "v1 v2\n"))
+		TH_LOG("holder read '%s'", res);
+	close(fd);
+	ASSERT_EQ(0, wait_settled("block_fix", 10000));
+	EXPECT_LT(before, dmesg_count("new tasks shared their pid with an exiting task"));
+	run("dmesg | grep 'shared their pid' | tail -n1");
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
 	ASSERT_EQ(0, wait_gone("block_fix", 10000));
 	ASSERT_EQ(0, run("rmmod block_fix"));
 }
