@@ -77,6 +77,16 @@ for kid in $kernels; do
 			tee "build/$kid/result-$cpu.log"
 		add_counts "build/$kid/result-$cpu.log" "$label"
 	done
+	# signed modules only, in a boot of its own (kernels whose key we hold)
+	if [ -d "build/$kid/guest/signed" ]; then
+		echo "=== $kid: signed patches under module.sig_enforce=1"
+		KLIVE_APPEND="app.password=hunter2 klive_only=klive_signed module.sig_enforce=1" \
+			bash selftests/vm/run-vm.sh "$kid" "build/$kid/initramfs.cpio.gz" \
+			"build/$kid/console-signed.log" >/dev/null
+		bash selftests/vm/tap-count.sh "$kid-signed" "build/$kid/console-signed.log" |
+			tee "build/$kid/result-signed.log"
+		add_counts "build/$kid/result-signed.log" "$kid-signed"
+	fi
 	echo "=== $kid: $(($(date +%s) - t0)) s"
 done
 
