@@ -4,21 +4,27 @@
 
 #include <linux/bsearch.h>
 #include <linux/kernel.h>
+#include <linux/kernel_read_file.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <uapi/linux/btf.h>
 #include "klive_internal.h"
 
 /*
  * vmlinux's BTF lies between __start_BTF and __stop_BTF: read in its raw,
  * stable format (uapi/linux/btf.h), which both 6.1 and 6.12 have, rather
- * than through the kernel's BTF API, of which neither exports enough.
+ * than through the kernel's BTF API, of which neither exports enough. A
+ * module's BTF is split BTF on top of vmlinux's: its string offsets go on
+ * from the end of vmlinux's strings. The loader frees the module's copy
+ * once it runs, so it is read from /sys/kernel/btf/MODULE.
  */
 struct klive_btf {
 	const struct btf_header *hdr;
 	const char *types, *strs;
 	u32 types_len, strs_len;
+	const struct klive_btf *base;	/* vmlinux's, for a module's */
 };
 
 /* One layout of the patch, and what the kernel's BTF said about it. */
@@ -28,33 +34,74 @@ struct klive_layout_check {
 	char why[160];			/* the first difference seen */
 };
 
-static int klive_btf_find(struct klive_btf *b)
+/* Check the header of raw BTF @h, @size bytes long, and point @b into it. */
+static int klive_btf_parse(struct klive_btf *b, const void *data, size_t size)
 {
-	unsigned long start, stop;
-	const struct btf_header *h;
+	const struct btf_header *h = data;
 
-	if (klive_lookup(NULL, "__start_BTF", 0, &start) ||
-	    klive_lookup(NULL, "__stop_BTF", 0, &stop) ||
-	    stop < start + sizeof(*h))
-		return -ENOENT;
-	h = (const struct btf_header *)start;
+	if (size < sizeof(*h))
+		return -EINVAL;
 	if (h->magic != BTF_MAGIC || h->version != BTF_VERSION ||
-	    h->hdr_len < sizeof(*h) || h->hdr_len > stop - start ||
-	    h->type_off > stop - start - h->hdr_len ||
-	    h->type_len > stop - start - h->hdr_len - h->type_off ||
-	    h->str_off > stop - start - h->hdr_len ||
-	    h->str_len > stop - start - h->hdr_len - h->str_off || !h->str_len)
+	    h->hdr_len < sizeof(*h) || h->hdr_len > size ||
+	    h->type_off > size - h->hdr_len ||
+	    h->type_len > size - h->hdr_len - h->type_off ||
+	    h->str_off > size - h->hdr_len ||
+	    h->str_len > size - h->hdr_len - h->str_off || !h->str_len)
 		return -EINVAL;
 	b->hdr = h;
 	b->types = (const char *)h + h->hdr_len + h->type_off;
 	b->types_len = h->type_len;
 	b->strs = (const char *)h + h->hdr_len + h->str_off;
 	b->strs_len = h->str_len;
+	b->base = NULL;
+	return 0;
+}
+
+static int klive_btf_find(struct klive_btf *b)
+{
+	unsigned long start, stop;
+
+	if (klive_lookup(NULL, "__start_BTF", 0, &start) ||
+	    klive_lookup(NULL, "__stop_BTF", 0, &stop) || stop < start)
+		return -ENOENT;
+	return klive_btf_parse(b, (const void *)start, stop - start);
+}
+
+/*
+ * Read module @name's BTF into *@data (vfree() it) and point @b into it,
+ * on top of vmlinux's @base.
+ */
+static int klive_btf_module(struct klive_btf *b, const struct klive_btf *base,
+			    const char *name, void **data)
+{
+	char path[MODULE_NAME_LEN + 16];
+	size_t size = 0;
+	ssize_t n;
+	int ret;
+
+	*data = NULL;
+	snprintf(path, sizeof(path), "/sys/kernel/btf/%s", name);
+	n = kernel_read_file_from_path_initns(path, 0, data, INT_MAX, &size,
+					      READING_UNKNOWN);
+	if (n < 0)
+		return n;
+	ret = klive_btf_parse(b, *data, n);
+	if (ret) {
+		vfree(*data);
+		*data = NULL;
+		return ret;
+	}
+	b->base = base;
 	return 0;
 }
 
 static const char *klive_btf_str(const struct klive_btf *b, u32 off)
 {
+	if (b->base) {
+		if (off < b->base->strs_len)
+			return klive_btf_str(b->base, off);
+		off -= b->base->strs_len;
+	}
 	if (off >= b->strs_len || !memchr(b->strs + off, 0, b->strs_len - off))
 		return NULL;
 	return b->strs + off;
@@ -193,42 +240,44 @@ static int klive_btf_walk(const struct klive_btf *b,
 }
 
 /*
- * Refuse @patch if a layout its vmlinux code was built against differs from
- * the running kernel's; without BTF (or for modules) say so and go on.
+ * Refuse @obj of @patch if a layout its code was built against differs
+ * from the running kernel's (vmlinux's BTF, and the module's for a module
+ * object); without BTF say so and go on.
  */
-int klive_check_layouts(const struct klive_patch *patch)
+static int klive_check_obj_layouts(const struct klive_patch *patch,
+				   const struct klive_object *obj,
+				   const struct klive_btf *base)
 {
+	const char *what = obj->name ?: "vmlinux";
 	struct klive_layout_check *checks;
-	unsigned int i, j, n = 0, missing = 0;
-	struct klive_btf b;
+	unsigned int i, n = obj->nr_layouts, missing = 0;
+	struct klive_btf mb;
+	void *mdata = NULL;
 	int ret;
 
-	for (i = 0; i < patch->nr_objs; i++)
-		if (!patch->objs[i].name)
-			n += patch->objs[i].nr_layouts;
-	if (!n)
-		return 0;
-	ret = klive_btf_find(&b);
-	if (ret) {
-		pr_info("%s: the running kernel has no usable BTF (%d): type layouts not checked\n",
-			patch->name, ret);
-		return 0;
+	if (obj->name) {
+		/* without it, a type of the module could pass for vmlinux's */
+		ret = klive_btf_module(&mb, base, obj->name, &mdata);
+		if (ret) {
+			pr_info("%s: module %s has no usable BTF (%d): its type layouts are not checked\n",
+				patch->name, obj->name, ret);
+			return 0;
+		}
 	}
 	checks = kvcalloc(n, sizeof(*checks), GFP_KERNEL);
-	if (!checks)
+	if (!checks) {
+		vfree(mdata);
 		return -ENOMEM;
-	n = 0;
-	for (i = 0; i < patch->nr_objs; i++) {
-		if (patch->objs[i].name)
-			continue;
-		for (j = 0; j < patch->objs[i].nr_layouts; j++)
-			checks[n++].l = &patch->objs[i].layouts[j];
 	}
+	for (i = 0; i < n; i++)
+		checks[i].l = &obj->layouts[i];
 	sort(checks, n, sizeof(*checks), klive_check_cmp, NULL);
-	ret = klive_btf_walk(&b, checks, n);
+	ret = klive_btf_walk(base, checks, n);
+	if (!ret && mdata)
+		ret = klive_btf_walk(&mb, checks, n);
 	if (ret) {
-		pr_info("%s: the running kernel's BTF is malformed or too new: type layouts not checked\n",
-			patch->name);
+		pr_info("%s: the running kernel's BTF is malformed or too new: type layouts of %s not checked\n",
+			patch->name, what);
 		ret = 0;
 		goto out;
 	}
@@ -246,9 +295,37 @@ int klive_check_layouts(const struct klive_patch *patch)
 		}
 	}
 	if (missing)
-		pr_info("%s: %u of %u type layouts are not in the running kernel's BTF, not checked\n",
-			patch->name, missing, n);
+		pr_info("%s: %u of %u type layouts of %s are not in the running kernel's BTF, not checked\n",
+			patch->name, missing, n, what);
 out:
 	kvfree(checks);
+	vfree(mdata);
 	return ret;
+}
+
+/* Refuse @patch if any of its objects was built against other layouts. */
+int klive_check_layouts(const struct klive_patch *patch)
+{
+	struct klive_btf b;
+	unsigned int i, n = 0;
+	int ret;
+
+	for (i = 0; i < patch->nr_objs; i++)
+		n += patch->objs[i].nr_layouts;
+	if (!n)
+		return 0;
+	ret = klive_btf_find(&b);
+	if (ret) {
+		pr_info("%s: the running kernel has no usable BTF (%d): type layouts not checked\n",
+			patch->name, ret);
+		return 0;
+	}
+	for (i = 0; i < patch->nr_objs; i++) {
+		if (!patch->objs[i].nr_layouts)
+			continue;
+		ret = klive_check_obj_layouts(patch, &patch->objs[i], &b);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

@@ -104,7 +104,7 @@ struct klive_object {
 	const struct klive_reloc *relocs;
 	unsigned int nr_relocs;
 	struct klive_callbacks callbacks;
-	const struct klive_layout *layouts;	/* checked for vmlinux only */
+	const struct klive_layout *layouts;	/* checked with the BTF */
 	unsigned int nr_layouts;
 };
 

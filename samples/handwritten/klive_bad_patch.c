@@ -10,6 +10,10 @@
  *              by the BTF check; without BTF, for the missing function)
  *   layout_ok  list_head as compiled here, and the missing function: the
  *              layout passes, the function is refused
+ *   modlayout  an object of module veth built against a one-byte struct
+ *              veth_priv (a type of veth's own BTF): refused
+ *   modlayout_ok  the same object with list_head only: the layouts pass
+ *              (vmlinux's and veth's BTF), the missing function is refused
  */
 #include <linux/elf.h>
 #include <linux/list.h>
@@ -20,7 +24,7 @@
 
 static char *mode = "missing";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "missing, initfail, datafunc, descreloc, layout or layout_ok");
+MODULE_PARM_DESC(mode, "missing, initfail, datafunc, descreloc, layout, layout_ok, modlayout or modlayout_ok");
 
 static int klive_bad_cmdline_proc_show(struct seq_file *m, void *v)
 {
@@ -85,6 +89,20 @@ static const struct klive_layout klive_bad_layout_wrong[] = {
 	},
 };
 
+/* list_head, and a veth_priv of one byte: veth's own type, in its BTF */
+static const struct klive_layout klive_bad_modlayout[] = {
+	{
+		.name = "list_head",
+		.size = sizeof(struct list_head),
+		.members = klive_bad_list_members,
+		.nr_members = ARRAY_SIZE(klive_bad_list_members),
+	},
+	{
+		.name = "veth_priv",
+		.size = 1,
+	},
+};
+
 static struct klive_object klive_bad_objs[] = {
 	{
 		.name = NULL,
@@ -117,6 +135,11 @@ static int __init klive_bad_init(void)
 		klive_bad_objs[0].layouts = strcmp(mode, "layout") ?
 			klive_bad_layout_ok : klive_bad_layout_wrong;
 		klive_bad_objs[0].nr_layouts = 1;
+	} else if (!strcmp(mode, "modlayout") || !strcmp(mode, "modlayout_ok")) {
+		klive_bad_objs[0].name = "veth";
+		klive_bad_objs[0].funcs = klive_bad_missing;
+		klive_bad_objs[0].layouts = klive_bad_modlayout;
+		klive_bad_objs[0].nr_layouts = strcmp(mode, "modlayout") ? 1 : 2;
 	} else if (strcmp(mode, "initfail")) {
 		return -EINVAL;
 	}

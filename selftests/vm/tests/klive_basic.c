@@ -174,6 +174,27 @@ TEST(layout_checked_against_btf)
 	}
 }
 
+/*
+ * A module object's layouts are checked with vmlinux's BTF and the module's
+ * own (split) BTF: a type only veth has is found there and a wrong layout of
+ * it refused; with the right ones the patch is refused only for its missing
+ * function. Needs a module of the Debian kernel itself (it has BTF).
+ */
+TEST(module_layout_checked_against_its_btf)
+{
+	if (!exists(KDIR "veth.ko"))
+		SKIP(return, "no module of this kernel's own build (no module BTF)");
+	if (!module_loaded("veth"))
+		ASSERT_EQ(0, run("insmod " KDIR "veth.ko"));
+	ASSERT_TRUE(exists("/sys/kernel/btf/veth"));
+	ASSERT_EQ(0, run("dmesg | grep -c 'klive_no_such_function' > /tmp/klive_missing_before"));
+	EXPECT_EQ(0, refused_cleanly("modlayout_ok", "klive_no_such_function"));
+	EXPECT_EQ(0, run("[ $(dmesg | grep -c 'klive_no_such_function') -gt $(cat /tmp/klive_missing_before) ]"));
+	EXPECT_NE(0, run("dmesg | grep -q 'module veth has no usable BTF'"));
+	EXPECT_EQ(0, refused_cleanly("modlayout", "struct veth_priv differs from the running kernel.s BTF (size 1, the kernel.s [1-9]"));
+	EXPECT_EQ(0, run("rmmod veth"));
+}
+
 #define FTRACE_ENABLED "/proc/sys/kernel/ftrace_enabled"
 
 /*
