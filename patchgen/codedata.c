@@ -87,7 +87,7 @@ static void add_user(struct strbuf *sb, const char *kind, const char *name)
 	sb_printf(sb, "%s%s '%s'", sb->len ? ", " : "", kind, name);
 }
 
-/* Who else refers to marked IT: unchanged functions and unmarked data, or NULL. */
+/* Who else may refer to marked IT: unchanged functions, unmarked data, other objects; or NULL. */
 static char *other_users(const struct objview *v, const struct item *it)
 {
 	struct strbuf sb = { 0 };
@@ -115,6 +115,9 @@ static char *other_users(const struct objview *v, const struct item *it)
 				break;
 			}
 	}
+	/* the running kernel's other objects may use a global one */
+	if (it->sym->bind != STB_LOCAL && it->twin)
+		sb_printf(&sb, "%sother objects (it is global)", sb.len ? ", " : "");
 	return sb.buf;
 }
 
