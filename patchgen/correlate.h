@@ -42,6 +42,8 @@ struct item {
 	bool selected;
 	const char *refusal;
 	char *label;		/* assembler label of the patch's copy */
+	/* data: the replaced function it holds addresses inside (codedata.c) */
+	const struct item *into;
 };
 
 struct objview {

@@ -1,5 +1,6 @@
-/* main.c - patchgen command line: run read, correlate, compare, select, layout, special, callbacks, runpre, emit and link. */
+/* main.c - patchgen command line: run read, correlate, compare, select, codedata, layout, special, callbacks, runpre, emit and link. */
 #include "callbacks.h"
+#include "codedata.h"
 #include "compare.h"
 #include "correlate.h"
 #include "elfobj.h"
@@ -297,7 +298,8 @@ static void print_statics(const struct objview *v, struct strmap *seen)
 			if (fn->relas[j].synthetic)
 				continue;
 			t = view_ref_target(v, fn, &fn->relas[j]);
-			if (!t || !t->numbered || (!t->twin && t->pair_err && !t->fresh_once))
+			if (!t || !t->numbered || t->into ||
+			    (!t->twin && t->pair_err && !t->fresh_once))
 				continue;
 			owners = item_owner_names(t);
 			line = t->fresh_once ? xasprintf("static %s fresh print-once flag (in %s)",
@@ -330,6 +332,8 @@ static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 		}
 	for (i = 0; i < n; i++)
 		print_statics(&pairs[i].vn, seen);
+	for (i = 0; i < n; i++)
+		codedata_print(&pairs[i].vn);
 	/* where klive.ko finds each redirected function, like the references below */
 	for (i = 0; i < plan->nfuncs; i++) {
 		char *line = xasprintf("klive %s sympos %ld", plan->funcs[i].old_name,
@@ -486,6 +490,7 @@ int main(int argc, char **argv)
 		check_pair(p);
 		compare_views(&p->vo, &p->vn);
 		select_funcs(&p->vn);
+		codedata_bind(&p->vn);
 		p->carried = strmap_new();
 	}
 	plan.target = infer_target(&o, pairs, npairs);

@@ -314,6 +314,23 @@ static const char *carry_data_item(struct builder *b, struct pair *p, struct ite
 	return it->label;
 }
 
+/*
+ * The one rule for a data object the patch refers to: its own copy, or the
+ * running kernel's instance. Copied: data holding addresses inside replaced
+ * code (codedata.c marks it, whatever its section), read-only data that is
+ * local or new (its bytes are all there is to it), and new writable data.
+ * Everything else is the running kernel's instance, whose state the
+ * running code shares.
+ */
+static bool data_copied(const struct item *it)
+{
+	if (it->into)
+		return true;
+	if (!(it->sec->flags & SHF_WRITE))
+		return it->sym->bind == STB_LOCAL || !it->twin;
+	return !it->twin && !it->pair_err && !it->twin_ambiguous && !is_init_section(it->sec);
+}
+
 static const char *carry_memo(struct builder *b, struct pair *p, const struct section *s,
 			      uint64_t start, uint64_t size, const char *base)
 {
@@ -438,7 +455,7 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 		return running(b, p, it->twin->sym->name, it->twin->sym->bind != STB_LOCAL,
 			       r->type, off, out);
 	}
-	if (!(it->sec->flags & SHF_WRITE) && (it->sym->bind == STB_LOCAL || !it->twin)) {
+	if (data_copied(it)) {
 		out->kind = REF_LOCAL;
 		out->sym = carry_data_item(b, p, it);
 		out->addend = off;
@@ -464,12 +481,7 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 	if (it->twin_ambiguous)
 		return xasprintf("cannot tell which variable of the running kernel '%s' is (several candidates)",
 				 it->sym->name);
-	if (is_init_section(it->sec))
-		return xasprintf("reference to __initdata '%s'", it->sym->name);
-	out->kind = REF_LOCAL;
-	out->sym = carry_data_item(b, p, it);
-	out->addend = off;
-	return NULL;
+	return xasprintf("reference to __initdata '%s'", it->sym->name);
 }
 
 /*

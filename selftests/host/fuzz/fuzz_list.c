@@ -1,6 +1,6 @@
 /*
  * fuzz_list.c - libFuzzer target: patchgen's --list stages (read, correlate,
- * compare, select, resolve, special) in-process on an OLD/NEW object pair.
+ * compare, select, codedata, resolve, special) in-process on an OLD/NEW object pair.
  *
  * Input: a 4-byte little-endian length L, L bytes of OLD, then NEW (run.sh
  * beside this file packs the seeds so). Whatever the bytes, patchgen must
@@ -12,6 +12,7 @@
  * The target kernel: $PATCHGEN_FUZZ_KDIR with $PATCHGEN_FUZZ_SYSMAP, or a
  * stand-in directory made at start (exports, config, release; no System.map).
  */
+#include "codedata.h"
 #include "compare.h"
 #include "correlate.h"
 #include "elfobj.h"
@@ -199,6 +200,7 @@ static void list_pair(void)
 	check_pair(&p);
 	compare_views(&p.vo, &p.vn);
 	select_funcs(&p.vn);
+	codedata_bind(&p.vn);
 	p.carried = strmap_new();
 	/* a module's objects: the target is the module (main.c infers its name) */
 	plan.target = p.new.is_module ? "fuzzmod" : "vmlinux";

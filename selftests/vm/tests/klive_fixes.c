@@ -9,9 +9,11 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/filter.h>
 
 #include "kselftest_harness.h"
 #include "klive_vm.h"
@@ -395,6 +397,70 @@ TEST(oomwarn_once_flags)
 	ASSERT_EQ(0, unpatch("oomwarn"));
 	EXPECT_EQ(58, oom_adj_to_score(1));
 	oom_adj_to_score(0);
+}
+
+#define BPF_JIT_ENABLE "/proc/sys/net/core/bpf_jit_enable"
+
+/*
+ * The length a classic socket filter lets through of a 100-byte datagram
+ * on a Unix socket pair (the filter's result trims it): A = 64 >> shift,
+ * plus 8. With the JIT off the kernel runs it in ___bpf_prog_run, whose
+ * opcodes dispatch through its computed-goto table. -1 on error.
+ */
+static int filtered_len(unsigned int shift)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_IMM, 64),
+		BPF_STMT(BPF_LDX | BPF_IMM, shift),
+		BPF_STMT(BPF_ALU | BPF_RSH | BPF_X, 0),
+		BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 8),
+		BPF_STMT(BPF_RET | BPF_A, 0),
+	};
+	struct sock_fprog prog = { sizeof(code) / sizeof(code[0]), code };
+	char buf[100] = { 0 };
+	int sv[2], n = -1;
+
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
+		return -1;
+	if (!setsockopt(sv[1], SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) &&
+	    send(sv[0], buf, sizeof(buf), 0) == sizeof(buf))
+		n = recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT);
+	close(sv[0]);
+	close(sv[1]);
+	return n;
+}
+
+/*
+ * ___bpf_prog_run's jump table (jumptable.N, .rodata..c_jump_table on 6.1,
+ * .data.rel.ro.c_jump_table on 6.12) holds addresses inside the function:
+ * the patch must carry its own copy, or the new code's first dispatch goes
+ * back into the old function.
+ */
+TEST(bpf_interp_shift)
+{
+	const char *why = unsupported("bpf_interp");
+	char jit[16];
+	int i, wrong = 0;
+
+	if (why)
+		SKIP(return, "%s", why);
+	read_into(BPF_JIT_ENABLE, jit, sizeof(jit));
+	if (exists(BPF_JIT_ENABLE))
+		ASSERT_EQ(0, write_str(BPF_JIT_ENABLE, "0"));
+	EXPECT_EQ(40, filtered_len(1));
+	EXPECT_EQ(40, filtered_len(33));
+	ASSERT_EQ(0, patch("bpf_interp"));
+	EXPECT_EQ(40, filtered_len(1));
+	EXPECT_EQ(8, filtered_len(33));
+	/* every run dispatches through the table again */
+	for (i = 0; i < 50; i++)
+		wrong += filtered_len(1) != 40 || filtered_len(33) != 8;
+	EXPECT_EQ(0, wrong);
+	ASSERT_EQ(0, unpatch("bpf_interp"));
+	EXPECT_EQ(40, filtered_len(1));
+	EXPECT_EQ(40, filtered_len(33));
+	if (jit[0])
+		write_str(BPF_JIT_ENABLE, jit);
 }
 
 #define TASK_RENAME "/sys/kernel/tracing/events/task/task_rename/enable"
