@@ -216,7 +216,8 @@ static void klive_replace_done(struct klive_patch_state *kp)
 		}
 	}
 	list_for_each_entry(old, &klive_patches, node) {
-		if (old == kp || old->dead)
+		/* a patch disabled already goes its own way */
+		if (old == kp || old->dead || !old->enabled)
 			continue;
 		pr_info("%s: replaced by %s\n", old->name, kp->name);
 		old->replaced = true;
