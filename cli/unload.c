@@ -58,7 +58,10 @@ int cmd_unload(const char *name, const struct cli_opts *o)
 	if (lp_flag(name, "enabled") == 1) {
 		err = lp_write(name, "enabled", "0");
 		if (err) {
-			out_error("%s: cannot disable it: %s", name, strerror(-err));
+			/* klive.ko logs which patch is stacked on it or in transition */
+			out_error("%s: cannot disable it: %s%s", name, strerror(-err),
+				  err == -EBUSY ? " (a newer patch is stacked on it, or another"
+				  " patch is in transition: see dmesg)" : "");
 			goto out;
 		}
 	}

@@ -15,30 +15,24 @@ DEFINE_MUTEX(klive_mutex);
 static LIST_HEAD(klive_patches);
 static struct workqueue_struct *klive_wq;
 
-/* Is @addr already redirected by this or another klive patch? */
-static const char *klive_owner(struct klive_patch_state *self,
+/*
+ * Does @self redirect @addr twice? Other patches may redirect it too:
+ * the newest one's version runs.
+ */
+static bool klive_listed_twice(struct klive_patch_state *self,
 			       unsigned long addr, struct klive_func_state *me)
 {
-	struct klive_patch_state *kp;
 	unsigned int i, j;
 
-	list_for_each_entry(kp, &klive_patches, node) {
-		for (i = 0; i < kp->nr_objs; i++) {
-			for (j = 0; j < kp->objs[i].obj->nr_funcs; j++) {
-				if (kp->objs[i].funcs[j].old_addr == addr)
-					return kp->name;
-			}
-		}
-	}
 	for (i = 0; i < self->nr_objs && self->objs[i].funcs; i++) {
 		for (j = 0; j < self->objs[i].obj->nr_funcs; j++) {
 			struct klive_func_state *f = &self->objs[i].funcs[j];
 
 			if (f != me && f->old_addr == addr)
-				return self->name;
+				return true;
 		}
 	}
-	return NULL;
+	return false;
 }
 
 /* Find, size and check one old function and its replacement. */
@@ -49,7 +43,6 @@ static int klive_resolve_func(struct klive_patch_state *kp,
 	const char *objname = os->obj->name ?: "vmlinux";
 	struct module *pmod = kp->patch->mod;
 	unsigned long off;
-	const char *owner;
 	int ret;
 
 	ret = klive_lookup(os->obj->name, f->name, f->sympos, &f->old_addr);
@@ -82,11 +75,9 @@ static int klive_resolve_func(struct klive_patch_state *kp,
 		       kp->name, f->name);
 		return -EINVAL;
 	}
-	owner = klive_owner(kp, f->old_addr, f);
-	if (owner) {
-		pr_err("%s: function %s is already redirected by klive patch %s\n",
-		       kp->name, f->name, owner);
-		return -EBUSY;
+	if (klive_listed_twice(kp, f->old_addr, f)) {
+		pr_err("%s: function %s is listed twice\n", kp->name, f->name);
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -199,9 +190,48 @@ static void klive_release(struct klive_patch_state *kp)
 static void klive_teardown(struct klive_patch_state *kp)
 {
 	klive_unregister_funcs(kp);
+	/* a replaced patch's callbacks and data are its successor's now */
+	if (kp->replaced)
+		return;
 	klive_post_unpatch(kp);
 	if (!kp->forced && !kp->stuck)
 		klive_shadow_release(kp->patch->mod);
+}
+
+/*
+ * A replacing patch @kp is in force: every earlier patch is disabled
+ * without a transition of its own (no task runs its code, and its
+ * functions left the stacks in klive_ops_end()), and @kp's nops go.
+ */
+static void klive_replace_done(struct klive_patch_state *kp)
+{
+	struct klive_patch_state *old;
+	unsigned long to = 0;
+	unsigned int n;
+
+	for (n = 0; klive_func_at(kp, n); n++) {
+		if (!klive_func_at(kp, n)->nop) {
+			to = klive_func_at(kp, n)->new_addr;
+			break;
+		}
+	}
+	list_for_each_entry(old, &klive_patches, node) {
+		/* a patch disabled already goes its own way */
+		if (old == kp || old->dead || !old->enabled)
+			continue;
+		pr_info("%s: replaced by %s\n", old->name, kp->name);
+		old->replaced = true;
+		WRITE_ONCE(old->enabled, false);
+		WRITE_ONCE(old->redirect, 0);
+		/* forced: tasks may still run the replaced code */
+		if (kp->forced)
+			old->forced = true;
+		if (to)
+			klive_shadow_hand_over(old->patch->mod, to);
+		mod_delayed_work(klive_wq, &old->work, 0);
+	}
+	klive_free_nops(kp);
+	kp->replacing = false;
 }
 
 /* Transition sweeps and final teardown, always in klive_wq. */
@@ -218,6 +248,8 @@ static void klive_work_fn(struct work_struct *work)
 		queue_delayed_work(klive_wq, &kp->work, klive_sweep_delay());
 		goto unlock;
 	}
+	if (kp->replacing && !kp->transition && READ_ONCE(kp->redirect))
+		klive_replace_done(kp);
 	if (kp->enabled || READ_ONCE(kp->redirect))
 		goto unlock;
 
@@ -231,6 +263,8 @@ static void klive_work_fn(struct work_struct *work)
 	else if (kp->forced)
 		pr_info("%s: unpatched, patch module stays pinned (forced)\n",
 			kp->name);
+	else if (kp->replaced)
+		pr_info("%s: replaced, patch module released\n", kp->name);
 	else
 		pr_info("%s: unpatched, patch module released\n", kp->name);
 	klive_release(kp);
@@ -248,6 +282,23 @@ static int klive_check_busy(struct klive_patch_state *kp)
 		return 0;
 	pr_err("%s: patch %s is in transition; %s again when it has finished\n",
 	       kp->name, other->name, kp->mod_ref ? "try" : "load");
+	return -EBUSY;
+}
+
+/*
+ * Only the newest version of a function can be taken away: a patch with
+ * a newer one stacked on any of its functions stays until that one goes
+ * (or a replacing patch takes over).
+ */
+static int klive_check_newest(struct klive_patch_state *kp)
+{
+	struct klive_patch_state *above;
+	const char *func = klive_not_newest(kp, &above);
+
+	if (!func)
+		return 0;
+	pr_err("%s: cannot disable: patch %s is stacked on it (function %s); disable %s first\n",
+	       kp->name, above->name, func, above->name);
 	return -EBUSY;
 }
 
@@ -270,6 +321,8 @@ int klive_request_enabled(struct klive_patch_state *kp, bool enable)
 		klive_transition_reverse(kp);
 	} else {
 		ret = klive_check_busy(kp);
+		if (!ret && !enable)
+			ret = klive_check_newest(kp);
 		if (ret)
 			goto unlock;
 		if (!enable)
@@ -307,10 +360,33 @@ int klive_request_force(struct klive_patch_state *kp)
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
 	kp->forced = true;
 	klive_transition_force(kp);
+	if (kp->replacing && READ_ONCE(kp->redirect))
+		klive_replace_done(kp);
 	mod_delayed_work(klive_wq, &kp->work, 0);
 unlock:
 	mutex_unlock(&klive_mutex);
 	return ret;
+}
+
+/*
+ * sysfs "stack_order": the patch's place among the klive patches in
+ * force or in transition, oldest 1; the newest one's version runs.
+ */
+unsigned int klive_stack_order(struct klive_patch_state *kp)
+{
+	struct klive_patch_state *p;
+	unsigned int order = 0;
+
+	mutex_lock(&klive_mutex);
+	list_for_each_entry(p, &klive_patches, node) {
+		order++;
+		if (p == kp)
+			break;
+	}
+	if (&p->node == &klive_patches)
+		order = 0;
+	mutex_unlock(&klive_mutex);
+	return order;
 }
 
 /* sysfs "blocking": the tasks the last sweep could not switch. */
@@ -415,6 +491,12 @@ int klive_enable_patch(const struct klive_patch *desc)
 		pr_err("%s: cannot create its sysfs directory (%d)\n",
 		       kp->name, ret);
 		goto fail;
+	}
+	if (patch->replace) {
+		ret = klive_add_nops(kp, &klive_patches);
+		if (ret)
+			goto fail;
+		kp->replacing = true;
 	}
 	ret = klive_pre_patch(kp);
 	if (ret)

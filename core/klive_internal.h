@@ -22,9 +22,31 @@ struct klive_range {
 	unsigned long addr, size;
 };
 
-/* One redirected function. */
+/*
+ * The ftrace hook of one old function, shared by every klive patch that
+ * redirects it. The handler reads only the fields before the list heads;
+ * klive_mutex guards the rest.
+ */
+struct klive_ops {
+	struct ftrace_ops fops;
+	bool per_task;			/* a transition: ask the task's state */
+	unsigned long addr;		/* outside transitions; 0: old code */
+	unsigned long tr_new;		/* for tasks in the patched state */
+	unsigned long tr_prev;		/* for the others */
+	struct list_head stack;		/* klive_func_state in force, newest first */
+	struct list_head node;		/* in klive_ops_list */
+	unsigned long fentry;
+	unsigned int users;		/* klive_func_state pointing here */
+	bool registered;
+};
+
+/* One redirected function, or a nop of a replacing patch. */
 struct klive_func_state {
-	struct ftrace_ops ops;
+	struct klive_ops *ops;		/* NULL until hooked */
+	struct list_head stack_node;	/* in ops->stack while on_stack */
+	bool on_stack;
+	bool nop;			/* back to the old code (replace) */
+	struct module *prev_mod;	/* patch beneath in the transition */
 	struct klive_patch_state *kp;
 	const char *name;		/* in the patch module, pinned */
 	unsigned long sympos;
@@ -33,7 +55,6 @@ struct klive_func_state {
 	unsigned long fentry;		/* ftrace site inside the old function */
 	struct klive_range *pieces;	/* the old function's .cold parts */
 	unsigned int nr_pieces;
-	bool registered;
 	bool kobj_live;
 	struct kobject kobj;
 };
@@ -57,8 +78,7 @@ struct klive_patch_state {
 	char name[KLIVE_NAME_MAX];
 	struct klive_obj_state *objs;
 	unsigned int nr_objs;
-	int redirect;			/* handler's answer outside transitions */
-	bool per_task;			/* handler asks the task's state instead */
+	int redirect;			/* in force outside transitions */
 	bool enabled;			/* target state shown in sysfs */
 	bool transition;		/* true until redirect == enabled */
 	bool forced;			/* pins the patch module forever */
@@ -67,6 +87,10 @@ struct klive_patch_state {
 	bool dead;			/* being torn down */
 	bool mod_ref;			/* holds a reference on patch->mod */
 	bool kobj_live;			/* kobj is in sysfs */
+	bool replaced;			/* disabled by a replacing patch */
+	bool replacing;			/* replace: earlier patches still to go */
+	struct klive_func_state *nops;	/* replace: earlier patches' functions */
+	unsigned int nr_nops;
 	char *blocking;			/* report of the last sweep, a page */
 	size_t blocking_len;
 	struct kobject kobj;
@@ -118,6 +142,17 @@ int klive_runpre_check(struct klive_patch_state *kp,
 /* patch.c */
 int klive_register_funcs(struct klive_patch_state *kp);
 void klive_unregister_funcs(struct klive_patch_state *kp);
+void klive_ops_begin(struct klive_patch_state *kp);
+void klive_ops_end(struct klive_patch_state *kp, int target);
+bool klive_func_affected(const struct klive_func_state *f, unsigned long addr);
+const char *klive_not_newest(struct klive_patch_state *kp,
+			     struct klive_patch_state **above);
+int klive_add_nops(struct klive_patch_state *kp, struct list_head *patches);
+void klive_free_nops(struct klive_patch_state *kp);
+
+/* The @n-th function state of @kp (its objects', then its nops), or NULL. */
+struct klive_func_state *klive_func_at(struct klive_patch_state *kp,
+				       unsigned int n);
 
 /* taskstate.c: the state bits of a task; bit 0 is what the handler reads */
 #define KLIVE_PATCHED		0x1
@@ -161,6 +196,7 @@ void klive_post_unpatch(struct klive_patch_state *kp);
 
 /* shadow.c */
 void klive_shadow_release(struct module *mod);
+void klive_shadow_hand_over(struct module *from, unsigned long to);
 void klive_shadow_exit(void);
 
 /* sysfs.c */
@@ -173,6 +209,7 @@ void klive_patch_kobj_init(struct klive_patch_state *kp);
 /* core.c */
 int klive_request_enabled(struct klive_patch_state *kp, bool enable);
 int klive_request_force(struct klive_patch_state *kp);
+unsigned int klive_stack_order(struct klive_patch_state *kp);
 ssize_t klive_show_blocking(struct klive_patch_state *kp, char *buf);
 
 #endif /* _KLIVE_INTERNAL_H */

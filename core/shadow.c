@@ -202,6 +202,24 @@ void klive_shadow_release(struct module *mod)
 }
 
 /*
+ * @from's patch was replaced: the replacing patch's code (at @to) uses
+ * its variables now, and frees those left when it is disabled.
+ */
+void klive_shadow_hand_over(struct module *from, unsigned long to)
+{
+	struct klive_shadow *s;
+	unsigned long flags;
+	int bkt;
+
+	spin_lock_irqsave(&klive_shadow_lock, flags);
+	hash_for_each(klive_shadow_table, bkt, s, node) {
+		if (within_module_core(s->caller, from))
+			s->caller = to;
+	}
+	spin_unlock_irqrestore(&klive_shadow_lock, flags);
+}
+
+/*
  * klive.ko goes away only when no patch module uses it, so no one can
  * reach what is left: patches that did not free their variables leak them
  * into klive, which frees them here.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,force,blocking,module,<obj>/<func>,<pos>}. */
+/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,force,replace,stack_order,blocking,module,<obj>/<func>,<pos>}. */
 #define pr_fmt(fmt) "klive: " fmt
 
 #include <linux/kernfs.h>
@@ -70,6 +70,22 @@ static ssize_t blocking_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return klive_show_blocking(kp, buf);
 }
 
+static ssize_t replace_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct klive_patch_state *kp = to_kp(kobj);
+
+	return sysfs_emit(buf, "%d\n", !!kp->patch->replace);
+}
+
+static ssize_t stack_order_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct klive_patch_state *kp = to_kp(kobj);
+
+	return sysfs_emit(buf, "%u\n", klive_stack_order(kp));
+}
+
 /* klive only: the module holding the patch, for tools that remove it */
 static ssize_t module_show(struct kobject *kobj, struct kobj_attribute *attr,
 			   char *buf)
@@ -83,6 +99,8 @@ static struct kobj_attribute enabled_attr = __ATTR_RW(enabled);
 static struct kobj_attribute transition_attr = __ATTR_RO(transition);
 static struct kobj_attribute force_attr = __ATTR_WO(force);
 static struct kobj_attribute module_attr = __ATTR_RO(module);
+static struct kobj_attribute replace_attr = __ATTR_RO(replace);
+static struct kobj_attribute stack_order_attr = __ATTR_RO(stack_order);
 /* names other users' tasks and where they sleep: root only */
 static struct kobj_attribute blocking_attr = __ATTR_RO_MODE(blocking, 0400);
 
@@ -92,6 +110,8 @@ static struct attribute *klive_patch_attrs[] = {
 	&force_attr.attr,
 	&blocking_attr.attr,
 	&module_attr.attr,
+	&replace_attr.attr,
+	&stack_order_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(klive_patch);
@@ -110,6 +130,9 @@ static void klive_patch_release(struct kobject *kobj)
 		kfree(os->funcs);
 	}
 	kfree(kp->objs);
+	for (i = 0; i < kp->nr_nops; i++)
+		kfree(kp->nops[i].pieces);
+	kfree(kp->nops);
 	kfree(kp->blocking);
 	klive_desc_free(kp->patch);
 	kfree(kp);

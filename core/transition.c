@@ -111,38 +111,23 @@ static bool klive_task_switched(struct task_struct *t)
 	return (klive_state_get(t) & KLIVE_PATCHED) == klive_target;
 }
 
-static bool klive_in_range(unsigned long addr, unsigned long start,
-			   unsigned long size)
-{
-	return addr >= start && addr - start < size;
-}
-
 /*
- * Is @addr affected code: an old function or one of its pieces, or
- * anything in the patch module (new functions, their .cold parts and the
- * new helpers they tail-call, which leave no frame of a patched function)?
+ * Is @addr affected code: an old function or one of its pieces, the
+ * version beneath the patch's on a stacked function, or anything in the
+ * patch module (new functions, their .cold parts and the new helpers
+ * they tail-call, which leave no frame of a patched function)?
  */
 static bool klive_addr_affected(struct klive_patch_state *kp,
 				unsigned long addr)
 {
-	unsigned int i, j, k;
+	struct klive_func_state *f;
+	unsigned int n;
 
 	if (within_module_core(addr, kp->patch->mod))
 		return true;
-	for (i = 0; i < kp->nr_objs; i++) {
-		struct klive_obj_state *os = &kp->objs[i];
-
-		for (j = 0; j < os->obj->nr_funcs; j++) {
-			struct klive_func_state *f = &os->funcs[j];
-
-			if (klive_in_range(addr, f->old_addr, f->old_size))
-				return true;
-			for (k = 0; k < f->nr_pieces; k++) {
-				if (klive_in_range(addr, f->pieces[k].addr,
-						   f->pieces[k].size))
-					return true;
-			}
-		}
+	for (n = 0; (f = klive_func_at(kp, n)); n++) {
+		if (klive_func_affected(f, addr))
+			return true;
 	}
 	return false;
 }
@@ -465,9 +450,7 @@ static void klive_finish(struct klive_patch_state *kp)
 	int cpu;
 
 	WRITE_ONCE(kp->redirect, klive_target);
-	/* pairs with smp_rmb() in the handler: redirect before per_task */
-	smp_wmb();
-	WRITE_ONCE(kp->per_task, false);
+	klive_ops_end(kp, klive_target);
 	klive_probes_unregister();
 	klive_sync_cpus();
 	for_each_possible_cpu(cpu)
@@ -540,10 +523,10 @@ int klive_transition_start(struct klive_patch_state *kp, int target,
 	 */
 	smp_wmb();
 	WRITE_ONCE(kp->transition, true);
-	WRITE_ONCE(kp->per_task, true);
+	klive_ops_begin(kp);
 	ret = klive_probes_register(kp->name);
 	if (ret) {
-		WRITE_ONCE(kp->per_task, false);
+		klive_ops_end(kp, !target);
 		klive_sync_cpus();
 		klive_states_free(klive_states_unpublish());
 		klive_tr = NULL;

@@ -10,7 +10,7 @@
 #ifndef _KLIVE_H
 #define _KLIVE_H
 
-#define KLIVE_ABI_VERSION 3
+#define KLIVE_ABI_VERSION 4
 
 #ifdef __KERNEL__
 #include <linux/module.h>
@@ -108,12 +108,20 @@ struct klive_object {
 	unsigned int nr_layouts;
 };
 
+/*
+ * With replace set, the patch is cumulative: once every task runs it, it
+ * is the only klive patch in force. Functions that earlier klive patches
+ * redirect and this one does not go back to the running kernel's code in
+ * the same transition, and the earlier patches are disabled (their
+ * callbacks do not run; their shadow variables pass to this patch).
+ */
 struct klive_patch {
 	unsigned int abi;		/* KLIVE_ABI_VERSION */
 	struct module *mod;		/* THIS_MODULE */
 	const char *name;		/* directory in /sys/kernel/livepatch */
 	const struct klive_object *objs;
 	unsigned int nr_objs;
+	unsigned int replace;		/* 1: replaces every earlier patch */
 };
 
 /*

@@ -319,8 +319,9 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 	sb_printf(&c, "/* global: init_module (in the asm above) passes it to klive */\n"
 		  "const struct klive_patch klive_patch_desc = {\n"
 		  "\t.abi = KLIVE_ABI_VERSION,\n\t.mod = THIS_MODULE,\n\t.name = \"%s\",\n"
-		  "\t.objs = klive_objs,\n\t.nr_objs = ARRAY_SIZE(klive_objs),\n};\n\n",
-		  patchname);
+		  "\t.objs = klive_objs,\n\t.nr_objs = ARRAY_SIZE(klive_objs),\n"
+		  "\t.replace = %d,\n};\n\n",
+		  patchname, plan->replace);
 	for (i = 0; i < plan->nns; i++)
 		sb_printf(&c, "MODULE_IMPORT_NS(%s);\n", plan->namespaces[i]);
 	/* what the patch does, for `klive info` (modinfo) */

@@ -47,6 +47,10 @@ static const char usage[] =
 "                           name for objects of a loadable module\n"
 "  --name NAME              patch name, the /sys/kernel/livepatch/NAME\n"
 "                           directory (default: OUT's base name)\n"
+"  --replace                a cumulative patch: once in force it replaces\n"
+"                           every earlier klive patch, and functions they\n"
+"                           redirect that this one does not change run the\n"
+"                           running kernel's code again (sysfs replace 1)\n"
 "  --klive-symvers FILE     klive.ko's Module.symvers, for the symbol version\n"
 "                           of klive_enable_patch; by default patchgen reads\n"
 "                           it from the klive.ko built for the target release:\n"
@@ -91,7 +95,7 @@ static const char usage[] =
 
 struct options {
 	const char *kdir, *target, *name, *symvers, *sysmap, *out, *sign_key, *sign_cert;
-	bool list, keep;
+	bool list, keep, replace;
 	char **objs;
 	int nobjs;
 };
@@ -131,6 +135,7 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "output", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "keep-tmp", no_argument, NULL, 'K' },
+		{ "replace", no_argument, NULL, 'R' },
 		{ "sign-key", required_argument, NULL, 'S' },
 		{ "sign-cert", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -149,6 +154,7 @@ static void parse(int argc, char **argv, struct options *o)
 		case 'o': o->out = optarg; break;
 		case 'l': o->list = true; break;
 		case 'K': o->keep = true; break;
+		case 'R': o->replace = true; break;
 		case 'S': o->sign_key = optarg; break;
 		case 'C': o->sign_cert = optarg; break;
 		case 'h': fputs(usage, stdout); exit(0);
@@ -494,6 +500,7 @@ int main(int argc, char **argv)
 		p->carried = strmap_new();
 	}
 	plan.target = infer_target(&o, pairs, npairs);
+	plan.replace = o.replace;
 	b.plan = &plan;
 	b.k = &k;
 	b.vmlinux = !strcmp(plan.target, "vmlinux");

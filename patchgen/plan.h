@@ -82,6 +82,7 @@ struct playout {
 
 struct plan {
 	const char *target;	/* "vmlinux" or a module name */
+	bool replace;		/* cumulative: replaces every earlier patch */
 	const char *callbacks[CB_KINDS];	/* labels of the copies, or NULL */
 	const char *callback_funcs[CB_KINDS];	/* their names in the fix */
 	struct chunk **chunks;

@@ -8,7 +8,8 @@
  * mix_encode() and mix_decode() and the version to 2, so a task that ran
  * an old encoder with a new decoder, or the reverse, gets a mismatch.
  * Reading /proc/klive_mix runs mix_calls round trips and reports
- * "calls=N mismatches=M v1=A v2=B".
+ * "calls=N mismatches=M v1=A v2=B v3=C" (v3: v3/klive_mix.patch, a
+ * third format for the stacking and replace tests).
  */
 #include <linux/bitops.h>
 #include <linux/delay.h>
@@ -45,7 +46,7 @@ static noinline bool mix_roundtrip(u32 v, unsigned int *version)
 
 static int mix_show(struct seq_file *m, void *v)
 {
-	unsigned int i, version, bad = 0, v1 = 0, v2 = 0;
+	unsigned int i, version, bad = 0, v1 = 0, v2 = 0, v3 = 0;
 	u32 val = (u32)jiffies;
 
 	for (i = 0; i < mix_calls; i++) {
@@ -57,9 +58,11 @@ static int mix_show(struct seq_file *m, void *v)
 			v1++;
 		else if (version == 2)
 			v2++;
+		else if (version == 3)
+			v3++;
 	}
-	seq_printf(m, "calls=%u mismatches=%u v1=%u v2=%u\n", mix_calls, bad,
-		   v1, v2);
+	seq_printf(m, "calls=%u mismatches=%u v1=%u v2=%u v3=%u\n", mix_calls,
+		   bad, v1, v2, v3);
 	return 0;
 }
 

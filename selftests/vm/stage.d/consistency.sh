@@ -3,7 +3,8 @@
 # Sourced by stage.sh (kid repo out kdir guest klive_dir, build_module,
 # patchgen). Builds samples/consistency as is and with its *.patch applied,
 # and puts into $guest: klive_block.ko, klive_mix.ko (targets) and
-# block_fix.ko, mix_fix.ko (patchgen's patches from old to fixed objects).
+# block_fix.ko, mix_fix.ko (patchgen's patches from old to fixed objects),
+# mix_v3_fix.ko and mix_v3r_fix.ko (a third version, stacked or replacing).
 # shellcheck shell=bash disable=SC2154 # stage.sh sets kid repo out kdir guest
 build_module samples/consistency consistency
 cons_old=$out/src/consistency/samples/consistency
@@ -23,7 +24,21 @@ patchgen --target klive_block -o "$guest/block_fix.ko" \
 	"$cons_old/klive_block.o" "$cons_new/klive_block.o"
 patchgen --target klive_mix -o "$guest/mix_fix.ko" \
 	"$cons_old/klive_mix.o" "$cons_new/klive_mix.o"
-unset cons_old cons_new p
+# A third version of klive_mix on top of the second, as a patch from the
+# original: mix_v3_fix.ko stacks on mix_fix, mix_v3r_fix.ko replaces it.
+cons_v3=$out/src/consistency-v3
+echo "  BUILD   $kid consistency (v3)"
+rm -rf "$cons_v3"
+cp -r "$cons_new" "$cons_v3"
+patch -d "$cons_v3" -p1 -s -f --no-backup-if-mismatch <"$repo/samples/consistency/v3/klive_mix.patch" ||
+	die "samples/consistency/v3/klive_mix.patch does not apply"
+make -C "$kdir" M="$cons_v3" -j2 modules >"$cons_v3/build.log" 2>&1 ||
+	{ tail -n 30 "$cons_v3/build.log"; die "building klive_mix v3 for $kid failed"; }
+patchgen --target klive_mix -o "$guest/mix_v3_fix.ko" \
+	"$cons_old/klive_mix.o" "$cons_v3/klive_mix.o"
+patchgen --target klive_mix --replace -o "$guest/mix_v3r_fix.ko" \
+	"$cons_old/klive_mix.o" "$cons_v3/klive_mix.o"
+unset cons_old cons_new cons_v3 p
 
 # A fix of io_cqring_wait(), where a task waiting in io_uring_enter
 # (GETEVENTS) sleeps and runs task work (a nudge) without leaving it:

@@ -121,7 +121,9 @@ static char *read_pipe(int fd, char *buf, size_t size, int ms)
  */
 static void reset(void)
 {
-	static const char * const patches[] = { "block_fix", "mix_fix", "iouring_fix" };
+	/* stacked patches first: only the newest one can be disabled */
+	static const char * const patches[] = { "block_fix", "mix_v3_fix", "mix_v3r_fix",
+						"mix_fix", "iouring_fix" };
 	unsigned int i;
 
 	if (exists(BLOCK "ctl")) {
@@ -693,7 +695,7 @@ TEST_F_TIMEOUT(cons, second_patch_refused_in_transition, 90)
 
 /* What the readers of /proc/klive_mix saw, summed over their reads. */
 struct mix_totals {
-	atomic_ulong reads, calls, mismatches, v1, v2, bad_reads;
+	atomic_ulong reads, calls, mismatches, v1, v2, v3, bad_reads;
 };
 
 struct mix_reader {
@@ -707,7 +709,7 @@ struct mix_reader {
 static void *mix_reader_fn(void *arg)
 {
 	struct mix_reader *r = arg;
-	unsigned int calls, bad, v1, v2;
+	unsigned int calls, bad, v1, v2, v3;
 	cpu_set_t set;
 	char buf[128];
 
@@ -716,8 +718,8 @@ static void *mix_reader_fn(void *arg)
 	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	while (!atomic_load(r->stop)) {
 		if (sscanf(read_into(MIX, buf, sizeof(buf)),
-			   "calls=%u mismatches=%u v1=%u v2=%u",
-			   &calls, &bad, &v1, &v2) != 4) {
+			   "calls=%u mismatches=%u v1=%u v2=%u v3=%u",
+			   &calls, &bad, &v1, &v2, &v3) != 5) {
 			atomic_fetch_add(&r->t->bad_reads, 1);
 			continue;
 		}
@@ -726,8 +728,35 @@ static void *mix_reader_fn(void *arg)
 		atomic_fetch_add(&r->t->mismatches, bad);
 		atomic_fetch_add(&r->t->v1, v1);
 		atomic_fetch_add(&r->t->v2, v2);
+		atomic_fetch_add(&r->t->v3, v3);
 	}
 	return NULL;
+}
+
+/* Two readers per CPU (at most 8), started; returns how many. */
+static int mix_readers_start(struct mix_reader *readers, atomic_bool *stop,
+			     struct mix_totals *t)
+{
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), nr, i;
+
+	if (ncpu < 1)
+		return -1;
+	nr = ncpu * 2 > 8 ? 8 : ncpu * 2;
+	for (i = 0; i < nr; i++) {
+		readers[i] = (struct mix_reader){ .cpu = i % ncpu, .stop = stop, .t = t };
+		if (pthread_create(&readers[i].thread, NULL, mix_reader_fn, &readers[i]))
+			return -1;
+	}
+	return nr;
+}
+
+static void mix_readers_stop(struct mix_reader *readers, int nr, atomic_bool *stop)
+{
+	int i;
+
+	atomic_store(stop, true);
+	for (i = 0; i < nr; i++)
+		pthread_join(readers[i].thread, NULL);
 }
 
 /*
@@ -737,18 +766,13 @@ static void *mix_reader_fn(void *arg)
  */
 TEST_F_TIMEOUT(cons, no_old_new_mix, 300)
 {
-	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), nr, i, cycle;
 	struct mix_reader readers[8];
 	struct mix_totals t = { 0 };
 	atomic_bool stop = false;
+	int nr, cycle;
 
-	ASSERT_LT(0, ncpu);
-	nr = ncpu * 2 > 8 ? 8 : ncpu * 2;
-	for (i = 0; i < nr; i++) {
-		readers[i] = (struct mix_reader){ .cpu = i % ncpu, .stop = &stop, .t = &t };
-		ASSERT_EQ(0, pthread_create(&readers[i].thread, NULL,
-					    mix_reader_fn, &readers[i]));
-	}
+	nr = mix_readers_start(readers, &stop, &t);
+	ASSERT_LT(0, nr);
 	for (cycle = 0; cycle < 10; cycle++) {
 		ASSERT_EQ(0, run("insmod " KDIR "mix_fix.ko")) TH_LOG("cycle %d", cycle);
 		ASSERT_EQ(0, wait_settled("mix_fix", 30000)) TH_LOG("cycle %d", cycle);
@@ -758,9 +782,7 @@ TEST_F_TIMEOUT(cons, no_old_new_mix, 300)
 		ASSERT_EQ(0, run("rmmod mix_fix")) TH_LOG("cycle %d", cycle);
 		usleep(100000);
 	}
-	atomic_store(&stop, true);
-	for (i = 0; i < nr; i++)
-		pthread_join(readers[i].thread, NULL);
+	mix_readers_stop(readers, nr, &stop);
 	TH_LOG("%d readers: %lu reads, %lu calls, %lu mismatches, v1=%lu v2=%lu",
 	       nr, atomic_load(&t.reads), atomic_load(&t.calls),
 	       atomic_load(&t.mismatches), atomic_load(&t.v1), atomic_load(&t.v2));
@@ -769,6 +791,57 @@ TEST_F_TIMEOUT(cons, no_old_new_mix, 300)
 	EXPECT_LT(0, atomic_load(&t.v1));
 	EXPECT_LT(0, atomic_load(&t.v2));
 	EXPECT_EQ(atomic_load(&t.calls), atomic_load(&t.v1) + atomic_load(&t.v2));
+}
+
+/*
+ * The same readers while a third version is stacked on mix_fix and taken
+ * away again (each task goes v2 -> v3 -> v2 through the encoder/decoder
+ * pair), then replaces mix_fix (v2 -> v3 in one transition) and is
+ * disabled (v3 -> v1): no task may ever decode with another version's
+ * decoder, and every version must have run.
+ */
+TEST_F_TIMEOUT(cons, no_mix_across_stack_and_replace, 300)
+{
+	struct mix_reader readers[8];
+	struct mix_totals t = { 0 };
+	atomic_bool stop = false;
+	int nr, cycle;
+
+	nr = mix_readers_start(readers, &stop, &t);
+	ASSERT_LT(0, nr);
+	for (cycle = 0; cycle < 4; cycle++) {
+		ASSERT_EQ(0, run("insmod " KDIR "mix_fix.ko")) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, wait_settled("mix_fix", 30000)) TH_LOG("cycle %d", cycle);
+		usleep(100000);
+		ASSERT_EQ(0, run("insmod " KDIR "mix_v3_fix.ko")) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, wait_settled("mix_v3_fix", 30000)) TH_LOG("cycle %d", cycle);
+		usleep(100000);
+		ASSERT_EQ(0, write_str(lp_file("mix_v3_fix", "enabled"), "0"));
+		ASSERT_EQ(0, wait_gone("mix_v3_fix", 30000)) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, run("rmmod mix_v3_fix")) TH_LOG("cycle %d", cycle);
+		usleep(100000);
+		ASSERT_EQ(0, run("insmod " KDIR "mix_v3r_fix.ko")) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, wait_settled("mix_v3r_fix", 30000)) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, wait_gone("mix_fix", 30000)) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, run("rmmod mix_fix")) TH_LOG("cycle %d", cycle);
+		usleep(100000);
+		ASSERT_EQ(0, write_str(lp_file("mix_v3r_fix", "enabled"), "0"));
+		ASSERT_EQ(0, wait_gone("mix_v3r_fix", 30000)) TH_LOG("cycle %d", cycle);
+		ASSERT_EQ(0, run("rmmod mix_v3r_fix")) TH_LOG("cycle %d", cycle);
+		usleep(100000);
+	}
+	mix_readers_stop(readers, nr, &stop);
+	TH_LOG("%d readers: %lu reads, %lu calls, %lu mismatches, v1=%lu v2=%lu v3=%lu",
+	       nr, atomic_load(&t.reads), atomic_load(&t.calls),
+	       atomic_load(&t.mismatches), atomic_load(&t.v1), atomic_load(&t.v2),
+	       atomic_load(&t.v3));
+	EXPECT_EQ(0, atomic_load(&t.bad_reads));
+	EXPECT_EQ(0, atomic_load(&t.mismatches));
+	EXPECT_LT(0, atomic_load(&t.v1));
+	EXPECT_LT(0, atomic_load(&t.v2));
+	EXPECT_LT(0, atomic_load(&t.v3));
+	EXPECT_EQ(atomic_load(&t.calls),
+		  atomic_load(&t.v1) + atomic_load(&t.v2) + atomic_load(&t.v3));
 }
 
 static unsigned long tainted(void)
