@@ -42,6 +42,13 @@ struct item {
 	bool selected;
 	const char *refusal;
 	char *label;		/* assembler label of the patch's copy */
+	/* notrace.c: a changed function ftrace cannot hook, patched through its callers */
+	bool notrace;
+	int nt_mark;		/* 0 not visited, 1 in progress, 2 done */
+	struct item **through;	/* notrace: the traceable functions redirected for it */
+	size_t nthrough, capthrough;
+	struct item **covers;	/* traceable: the notrace functions it is redirected for */
+	size_t ncovers, capcovers;
 };
 
 struct objview {

@@ -8,6 +8,7 @@
 #include "klivesyms.h"
 #include "layout.h"
 #include "link.h"
+#include "notrace.h"
 #include "objtool.h"
 #include "plan.h"
 #include "resolve.h"
@@ -248,7 +249,11 @@ static void print_func(const struct plan *plan, const struct objview *v, const s
 {
 	size_t i;
 
-	printf("%s %s\n", it->state == ST_NEW ? "new" : "changed", it->sym->name);
+	printf("%s %s", it->state == ST_NEW ? "new" : "changed", it->sym->name);
+	/* patched through its callers (notrace.c) */
+	for (i = 0; it->notrace && i < it->nthrough; i++)
+		printf("%s%s", i ? ", " : " (notrace: redirected through ", it->through[i]->sym->name);
+	printf("%s\n", it->notrace && it->nthrough ? ")" : "");
 	if (it->why)
 		printf("  reason: %s\n", it->why);
 	for (i = 0; i < v->n; i++)
@@ -486,6 +491,7 @@ int main(int argc, char **argv)
 		check_pair(p);
 		compare_views(&p->vo, &p->vn);
 		select_funcs(&p->vn);
+		notrace_redirect(p);
 		p->carried = strmap_new();
 	}
 	plan.target = infer_target(&o, pairs, npairs);
