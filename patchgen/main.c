@@ -244,6 +244,23 @@ static void check_pair(struct pair *p)
 		fatal(p->newpath, "OLD and NEW do not match: they have no function in common");
 }
 
+/* The old code of F that klive.ko compares with the running kernel, and what it skips. */
+static void print_pre(const struct pfunc *f)
+{
+	size_t j, n;
+
+	if (!f->old_code)
+		return;
+	for (j = n = 0; j < f->old_size; j++)
+		n += !(f->old_mask[j / 8] >> (j % 8) & 1);
+	printf("  pre %s %llu bytes, %zu compared\n", f->old_name,
+	       (unsigned long long)f->old_size, n);
+	for (j = 0; j < f->nignored; j++)
+		printf("  pre ignore +0x%llx %llu %s\n",
+		       (unsigned long long)f->ignored[j].off,
+		       (unsigned long long)f->ignored[j].len, f->ignored[j].why);
+}
+
 /* A changed or new function, why, and the special-section entries it carries. */
 static void print_func(const struct plan *plan, const struct objview *v, const struct item *it)
 {
@@ -266,18 +283,15 @@ static void print_func(const struct plan *plan, const struct objview *v, const s
 	/* what klive.ko compares with the running kernel, and what it skips */
 	for (i = 0; i < plan->nfuncs; i++) {
 		const struct pfunc *f = &plan->funcs[i];
-		size_t j, n;
+		size_t k;
 
-		if (f->label != it->label || !f->old_code)
+		if (f->label != it->label)
 			continue;
-		for (j = n = 0; j < f->old_size; j++)
-			n += !(f->old_mask[j / 8] >> (j % 8) & 1);
-		printf("  pre %s %llu bytes, %zu compared\n", f->old_name,
-		       (unsigned long long)f->old_size, n);
-		for (j = 0; j < f->nignored; j++)
-			printf("  pre ignore +0x%llx %llu %s\n",
-			       (unsigned long long)f->ignored[j].off,
-			       (unsigned long long)f->ignored[j].len, f->ignored[j].why);
+		print_pre(f);
+		/* a notrace function patched through it */
+		for (k = 0; k < f->npieces; k++)
+			if (f->pieces[k].code)
+				print_pre(f->pieces[k].code);
 	}
 }
 
@@ -413,9 +427,18 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 		unsigned long long bytes = 0, masked = 0;
 
 		for (i = 0; i < plan->nfuncs; i++) {
-			bytes += plan->funcs[i].old_size;
-			for (j = 0; j < plan->funcs[i].old_size; j++)
-				masked += plan->funcs[i].old_mask[j / 8] >> (j % 8) & 1;
+			const struct pfunc *f = &plan->funcs[i];
+
+			for (r = 0; r <= f->npieces; r++) {
+				/* the function, then the notrace functions patched through it */
+				const struct pfunc *c = r ? f->pieces[r - 1].code : f;
+
+				if (!c || !c->old_code)
+					continue;
+				bytes += c->old_size;
+				for (j = 0; j < c->old_size; j++)
+					masked += c->old_mask[j / 8] >> (j % 8) & 1;
+			}
 		}
 		printf("  checked against the running kernel at load: %llu bytes of old code (%llu rewritten at boot or relocated, not compared)\n",
 		       bytes, masked);

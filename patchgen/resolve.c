@@ -580,6 +580,7 @@ static void add_old_pieces(struct builder *b, struct pair *p, const struct item 
 		/* one at a time: pieces of several old functions may be added */
 		f->pieces = xrealloc(f->pieces, (f->npieces + 1) * sizeof(*f->pieces));
 		f->pieces[f->npieces].name = xstrdup(it->sym->name);
+		f->pieces[f->npieces].code = NULL;	/* .cold parts: not checked yet */
 		f->pieces[f->npieces++].sympos = pos;
 	}
 }
@@ -602,6 +603,10 @@ static void add_old_func_piece(struct builder *b, struct pair *p, const struct i
 	}
 	f->pieces = xrealloc(f->pieces, (f->npieces + 1) * sizeof(*f->pieces));
 	f->pieces[f->npieces].name = xstrdup(old->sym->name);
+	/* its code is checked against the running kernel's like F's (runpre.c) */
+	f->pieces[f->npieces].code = xcalloc(1, sizeof(struct pfunc));
+	f->pieces[f->npieces].code->old_name = xstrdup(old->sym->name);
+	f->pieces[f->npieces].code->old = old;
 	f->pieces[f->npieces++].sympos = pos;
 	add_old_pieces(b, p, old, f);
 }
