@@ -83,9 +83,13 @@ static const char usage[] =
 "in. The patch records each redirected function's code in OLD, which\n"
 "klive.ko compares with the running kernel's before it patches anything\n"
 "(relocation fields and code the kernel rewrites at boot are skipped).\n"
+"A changed notrace function (no __fentry__ call, such as the __do_sys_NAME\n"
+"body of a system call) is copied and its callers are redirected instead,\n"
+"when it is local, its address is never taken and every reference to it\n"
+"is a direct call or jump from a function of the object.\n"
 "patchgen refuses, with one line 'patchgen: FILE: REASON' and exit\n"
 "status 1, whatever it cannot patch correctly: changed data, __init code,\n"
-"notrace functions, ambiguous local symbols, special sections it does not\n"
+"other notrace functions, ambiguous local symbols, special sections it does not\n"
 "know, and (from the objects' DWARF) a changed layout of a type the changed\n"
 "code uses or a changed prototype of a redirected function.\n";
 
