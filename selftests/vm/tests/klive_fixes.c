@@ -538,6 +538,33 @@ TEST(flock_mand)
 	unlink("/tmp/klive-flock");
 }
 
+/*
+ * The adjtimex fix built from a kernel/time/time.c whose notrace
+ * __do_sys_adjtimex is not the running kernel's (selftests/vm/runpre/):
+ * the patch redirects the stubs, which match, and records the body as
+ * their piece; klive.ko refuses it there, at the offset the host found.
+ */
+TEST(other_source_refused_notrace)
+{
+	char off[32], msg[192];
+
+	read_into(KDIR "runpre_adjtimex.offset", off, sizeof(off));
+	ASSERT_EQ(0, strncmp(off, "+0x", 3));
+	off[strcspn(off, "\n")] = '\0';
+	snprintf(msg, sizeof(msg),
+		 "klive: runpre_adjtimex: __do_sys_adjtimex differs from the running kernel at %s (built from another source or configuration?)",
+		 off);
+	ASSERT_LE(0, do_adjtimex(ADJ_UNKNOWN));
+	if (!exists("/sys/module/klive"))
+		ASSERT_EQ(0, run("insmod " KDIR "klive.ko"));
+	EXPECT_EQ(0, dmesg_count(msg));
+	EXPECT_NE(0, run("insmod " KDIR "runpre_adjtimex.ko 2>/dev/null"));
+	EXPECT_FALSE(exists(LP "runpre_adjtimex"));
+	EXPECT_FALSE(module_loaded("runpre_adjtimex"));
+	EXPECT_LE(1, dmesg_count(msg));
+	EXPECT_LE(0, do_adjtimex(ADJ_UNKNOWN));
+}
+
 /* Leave the kernel as klive_basic left it: klive unloaded. */
 TEST(zz_unload_klive)
 {
