@@ -63,24 +63,29 @@ static int klive_dup_array(const void **dst, const void *src, unsigned int n,
 }
 
 /*
- * A copy of the old function's recorded code @code and mask @mask, read
- * only from the patch module's read-only data: a description pointing
- * elsewhere is malformed.
+ * A copy into *@dcode and *@dmask of an old function's (or piece's)
+ * recorded code @code and mask @mask of @size bytes, read only from the
+ * patch module's read-only data: a description pointing elsewhere is
+ * malformed.
  */
-static int klive_copy_code(struct klive_func *f, const unsigned char *code,
-			   const unsigned char *mask, const struct module *mod)
+static int klive_copy_code(const unsigned char **dcode,
+			   const unsigned char **dmask,
+			   const unsigned char *code, const unsigned char *mask,
+			   unsigned int size, const struct module *mod)
 {
-	size_t mlen = DIV_ROUND_UP(f->old_size, 8);
+	size_t mlen = DIV_ROUND_UP(size, 8);
 
-	if (!code && !mask && !f->old_size)
+	*dcode = NULL;
+	*dmask = NULL;
+	if (!code && !mask && !size)
 		return 0;
-	if (!code || !mask || !f->old_size || f->old_size > KLIVE_CODE_MAX ||
-	    !klive_in_module_rodata((unsigned long)code, f->old_size, mod) ||
+	if (!code || !mask || !size || size > KLIVE_CODE_MAX ||
+	    !klive_in_module_rodata((unsigned long)code, size, mod) ||
 	    !klive_in_module_rodata((unsigned long)mask, mlen, mod))
 		return -EINVAL;
-	f->old_code = kmemdup(code, f->old_size, GFP_KERNEL);
-	f->old_mask = kmemdup(mask, mlen, GFP_KERNEL);
-	return f->old_code && f->old_mask ? 0 : -ENOMEM;
+	*dcode = kmemdup(code, size, GFP_KERNEL);
+	*dmask = kmemdup(mask, mlen, GFP_KERNEL);
+	return *dcode && *dmask ? 0 : -ENOMEM;
 }
 
 static int klive_copy_func(struct klive_func *f, const struct module *mod)
@@ -104,6 +109,11 @@ static int klive_copy_func(struct klive_func *f, const struct module *mod)
 		return ret;
 	}
 	pieces = (struct klive_piece *)f->old_pieces;
+	/* the module's pointers until copied: nothing here to free yet */
+	for (k = 0; k < f->nr_old_pieces; k++) {
+		pieces[k].old_code = NULL;
+		pieces[k].old_mask = NULL;
+	}
 	for (k = 0; k < f->nr_old_pieces; k++) {
 		ret = klive_dup_str(&pieces[k].name, pieces[k].name,
 				    KSYM_NAME_LEN);
@@ -111,8 +121,16 @@ static int klive_copy_func(struct klive_func *f, const struct module *mod)
 			f->nr_old_pieces = k;
 			return ret;
 		}
+		ret = klive_copy_code(&pieces[k].old_code, &pieces[k].old_mask,
+				      src[k].old_code, src[k].old_mask,
+				      src[k].old_size, mod);
+		if (ret) {
+			f->nr_old_pieces = k + 1;
+			return ret;
+		}
 	}
-	return klive_copy_code(f, code, mask, mod);
+	return klive_copy_code(&f->old_code, &f->old_mask, code, mask,
+			       f->old_size, mod);
 }
 
 /*
@@ -215,8 +233,11 @@ void klive_desc_free(struct klive_patch *d)
 		for (j = 0; j < obj->nr_funcs; j++) {
 			const struct klive_func *f = &obj->funcs[j];
 
-			for (k = 0; k < f->nr_old_pieces; k++)
+			for (k = 0; k < f->nr_old_pieces; k++) {
 				kfree(f->old_pieces[k].name);
+				kfree(f->old_pieces[k].old_code);
+				kfree(f->old_pieces[k].old_mask);
+			}
 			kfree(f->old_pieces);
 			kfree(f->old_name);
 			kfree(f->old_code);

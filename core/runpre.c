@@ -11,50 +11,78 @@ static bool klive_masked(const unsigned char *mask, unsigned int i)
 	return mask[i / 8] & (1U << (i % 8));
 }
 
-/* Compare the running code of @f with what the patch was built from. */
+/*
+ * Compare the running code of @name (@size bytes at @addr, the kallsyms
+ * size) with the @len bytes @code the patch was built from.
+ */
+static int klive_runpre_code(struct klive_patch_state *kp, const char *name,
+			     unsigned long addr, unsigned long size,
+			     const unsigned char *code,
+			     const unsigned char *mask, unsigned int len)
+{
+	unsigned char buf[64];
+	unsigned int off, i, n;
+
+	/*
+	 * A kallsyms size runs to the next symbol: alignment padding, or the
+	 * code of an overridden weak function, may follow the function.
+	 */
+	if (size < len) {
+		pr_err("%s: %s is %lu bytes in the running kernel, %u in the patch (built from another source or configuration?)\n",
+		       kp->name, name, size, len);
+		return -EINVAL;
+	}
+	for (off = 0; off < len; off += n) {
+		n = min_t(unsigned int, len - off, sizeof(buf));
+		if (copy_from_kernel_nofault(buf, (void *)(addr + off), n)) {
+			pr_err("%s: cannot read the code of %s\n", kp->name,
+			       name);
+			return -EFAULT;
+		}
+		for (i = 0; i < n; i++) {
+			if (klive_masked(mask, off + i) ||
+			    buf[i] == code[off + i])
+				continue;
+			if (buf[i] == 0xcc)
+				pr_err("%s: %s differs from the running kernel at +0x%x: an int3, another user (a kprobe?) changed the code there\n",
+				       kp->name, name, off + i);
+			else
+				pr_err("%s: %s differs from the running kernel at +0x%x (built from another source or configuration?)\n",
+				       kp->name, name, off + i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Compare the running code of @f and of its recorded pieces with the patch's. */
 static int klive_runpre_func(struct klive_patch_state *kp,
 			     struct klive_func_state *f,
 			     const struct klive_func *desc)
 {
-	unsigned char buf[64];
-	unsigned int off, i, n;
+	unsigned int k;
+	int ret;
 
 	if (!desc->old_code) {
 		pr_info("%s: %s: no recorded code, not checked against the running kernel\n",
 			kp->name, f->name);
 		return 0;
 	}
-	/*
-	 * A kallsyms size runs to the next symbol: alignment padding, or the
-	 * code of an overridden weak function, may follow the function.
-	 */
-	if (f->old_size < desc->old_size) {
-		pr_err("%s: %s is %lu bytes in the running kernel, %u in the patch (built from another source or configuration?)\n",
-		       kp->name, f->name, f->old_size, desc->old_size);
-		return -EINVAL;
+	ret = klive_runpre_code(kp, f->name, f->old_addr, f->old_size,
+				desc->old_code, desc->old_mask,
+				desc->old_size);
+	/* a notrace function patched through @f (.cold parts: not yet) */
+	for (k = 0; !ret && k < f->nr_pieces; k++) {
+		const struct klive_piece *pc = &desc->old_pieces[k];
+
+		if (pc->old_code)
+			ret = klive_runpre_code(kp, pc->name,
+						f->pieces[k].addr,
+						f->pieces[k].size,
+						pc->old_code, pc->old_mask,
+						pc->old_size);
 	}
-	for (off = 0; off < desc->old_size; off += n) {
-		n = min_t(unsigned int, desc->old_size - off, sizeof(buf));
-		if (copy_from_kernel_nofault(buf, (void *)(f->old_addr + off),
-					     n)) {
-			pr_err("%s: cannot read the code of %s\n", kp->name,
-			       f->name);
-			return -EFAULT;
-		}
-		for (i = 0; i < n; i++) {
-			if (klive_masked(desc->old_mask, off + i) ||
-			    buf[i] == desc->old_code[off + i])
-				continue;
-			if (buf[i] == 0xcc)
-				pr_err("%s: %s differs from the running kernel at +0x%x: an int3, another user (a kprobe?) changed the code there\n",
-				       kp->name, f->name, off + i);
-			else
-				pr_err("%s: %s differs from the running kernel at +0x%x (built from another source or configuration?)\n",
-				       kp->name, f->name, off + i);
-			return -EINVAL;
-		}
-	}
-	return 0;
+	return ret;
 }
 
 /*

@@ -16,12 +16,18 @@
 #include <linux/module.h>
 
 /*
- * Another piece of an old function's code, such as its .cold part: a task
- * stopped there is inside the old function although no frame shows it.
+ * Another piece of an old function's code: its .cold part, or a notrace
+ * function only it calls (patched through it). A task stopped there is
+ * inside the old function although no frame shows it. old_code, old_mask
+ * and old_size as in struct klive_func: klive.ko refuses the patch unless
+ * the running piece is this code; without old_code it is not checked.
  */
 struct klive_piece {
 	const char *name;
 	unsigned long sympos;
+	const unsigned char *old_code;
+	const unsigned char *old_mask;
+	unsigned int old_size;
 };
 
 /*

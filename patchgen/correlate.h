@@ -44,6 +44,13 @@ struct item {
 	char *label;		/* assembler label of the patch's copy */
 	/* data: the replaced function it holds addresses inside (codedata.c) */
 	const struct item *into;
+	/* notrace.c: a changed function ftrace cannot hook, patched through its callers */
+	bool notrace;
+	int nt_mark;		/* 0 not visited, 1 in progress, 2 done */
+	struct item **through;	/* notrace: the traceable functions redirected for it */
+	size_t nthrough, capthrough;
+	struct item **covers;	/* traceable: the notrace functions it is redirected for */
+	size_t ncovers, capcovers;
 };
 
 struct objview {

@@ -108,15 +108,41 @@ static unsigned int sym_index(const char **labels, unsigned int *n, const char *
 	return (*n)++;
 }
 
-/* The old pieces (.cold parts) of function N, as klive_piecesN[]. */
+static void emit_bytes(struct strbuf *sb, const char *name, size_t n,
+		       const unsigned char *bytes, size_t len);
+
+/*
+ * The old pieces of function N (.cold parts, notrace functions patched
+ * through it, with their recorded code), as klive_piecesN[].
+ */
 static void emit_pieces(struct strbuf *sb, const struct pfunc *f, size_t n)
 {
 	size_t j;
 
+	for (j = 0; j < f->npieces; j++) {
+		const struct pfunc *c = f->pieces[j].code;
+		char *code, *mask;
+
+		if (!c || !c->old_code)
+			continue;
+		code = xasprintf("klive_piece_code%zu_", n);
+		mask = xasprintf("klive_piece_mask%zu_", n);
+		emit_bytes(sb, code, j, c->old_code, c->old_size);
+		emit_bytes(sb, mask, j, c->old_mask, (c->old_size + 7) / 8);
+		free(code);
+		free(mask);
+	}
 	sb_printf(sb, "static const struct klive_piece klive_pieces%zu[] = {\n", n);
-	for (j = 0; j < f->npieces; j++)
-		sb_printf(sb, "\t{ .name = \"%s\", .sympos = %ld },\n",
-			  f->pieces[j].name, f->pieces[j].sympos);
+	for (j = 0; j < f->npieces; j++) {
+		const struct pfunc *c = f->pieces[j].code;
+
+		sb_printf(sb, "\t{ .name = \"%s\", .sympos = %ld", f->pieces[j].name,
+			  f->pieces[j].sympos);
+		if (c && c->old_code)
+			sb_printf(sb, ",\n\t  .old_code = klive_piece_code%zu_%zu, .old_mask = klive_piece_mask%zu_%zu, .old_size = %llu",
+				  n, j, n, j, (unsigned long long)c->old_size);
+		sb_printf(sb, " },\n");
+	}
 	sb_printf(sb, "};\n\n");
 }
 

@@ -899,8 +899,9 @@ static void check_prototypes(struct builder *b, struct pair *p, struct ctx *c)
 		const struct item *it = &p->vn.items[i];
 		char *no, *nn, *po, *pn;
 
+		/* a notrace one is called by the patch's copies only (notrace.c) */
 		if (it->kind != IT_FUNC || !it->selected || it->cold || it->state != ST_CHANGED ||
-		    !it->twin)
+		    !it->twin || it->notrace)
 			continue;
 		no = source_name(it->twin->sym->name);
 		nn = source_name(it->sym->name);

@@ -9,6 +9,7 @@
 #include "klivesyms.h"
 #include "layout.h"
 #include "link.h"
+#include "notrace.h"
 #include "objtool.h"
 #include "plan.h"
 #include "resolve.h"
@@ -87,9 +88,13 @@ static const char usage[] =
 "in. The patch records each redirected function's code in OLD, which\n"
 "klive.ko compares with the running kernel's before it patches anything\n"
 "(relocation fields and code the kernel rewrites at boot are skipped).\n"
+"A changed notrace function (no __fentry__ call, such as the __do_sys_NAME\n"
+"body of a system call) is copied and its callers are redirected instead,\n"
+"when it is local, its address is never taken and every reference to it\n"
+"is a direct call or jump from a function of the object.\n"
 "patchgen refuses, with one line 'patchgen: FILE: REASON' and exit\n"
 "status 1, whatever it cannot patch correctly: changed data, __init code,\n"
-"notrace functions, ambiguous local symbols, special sections it does not\n"
+"other notrace functions, ambiguous local symbols, special sections it does not\n"
 "know, and (from the objects' DWARF) a changed layout of a type the changed\n"
 "code uses or a changed prototype of a redirected function.\n";
 
@@ -250,12 +255,33 @@ static void check_pair(struct pair *p)
 		fatal(p->newpath, "OLD and NEW do not match: they have no function in common");
 }
 
+/* The old code of F that klive.ko compares with the running kernel, and what it skips. */
+static void print_pre(const struct pfunc *f)
+{
+	size_t j, n;
+
+	if (!f->old_code)
+		return;
+	for (j = n = 0; j < f->old_size; j++)
+		n += !(f->old_mask[j / 8] >> (j % 8) & 1);
+	printf("  pre %s %llu bytes, %zu compared\n", f->old_name,
+	       (unsigned long long)f->old_size, n);
+	for (j = 0; j < f->nignored; j++)
+		printf("  pre ignore +0x%llx %llu %s\n",
+		       (unsigned long long)f->ignored[j].off,
+		       (unsigned long long)f->ignored[j].len, f->ignored[j].why);
+}
+
 /* A changed or new function, why, and the special-section entries it carries. */
 static void print_func(const struct plan *plan, const struct objview *v, const struct item *it)
 {
 	size_t i;
 
-	printf("%s %s\n", it->state == ST_NEW ? "new" : "changed", it->sym->name);
+	printf("%s %s", it->state == ST_NEW ? "new" : "changed", it->sym->name);
+	/* patched through its callers (notrace.c) */
+	for (i = 0; it->notrace && i < it->nthrough; i++)
+		printf("%s%s", i ? ", " : " (notrace: redirected through ", it->through[i]->sym->name);
+	printf("%s\n", it->notrace && it->nthrough ? ")" : "");
 	if (it->why)
 		printf("  reason: %s\n", it->why);
 	for (i = 0; i < v->n; i++)
@@ -268,18 +294,15 @@ static void print_func(const struct plan *plan, const struct objview *v, const s
 	/* what klive.ko compares with the running kernel, and what it skips */
 	for (i = 0; i < plan->nfuncs; i++) {
 		const struct pfunc *f = &plan->funcs[i];
-		size_t j, n;
+		size_t k;
 
-		if (f->label != it->label || !f->old_code)
+		if (f->label != it->label)
 			continue;
-		for (j = n = 0; j < f->old_size; j++)
-			n += !(f->old_mask[j / 8] >> (j % 8) & 1);
-		printf("  pre %s %llu bytes, %zu compared\n", f->old_name,
-		       (unsigned long long)f->old_size, n);
-		for (j = 0; j < f->nignored; j++)
-			printf("  pre ignore +0x%llx %llu %s\n",
-			       (unsigned long long)f->ignored[j].off,
-			       (unsigned long long)f->ignored[j].len, f->ignored[j].why);
+		print_pre(f);
+		/* a notrace function patched through it */
+		for (k = 0; k < f->npieces; k++)
+			if (f->pieces[k].code)
+				print_pre(f->pieces[k].code);
 	}
 }
 
@@ -418,9 +441,18 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 		unsigned long long bytes = 0, masked = 0;
 
 		for (i = 0; i < plan->nfuncs; i++) {
-			bytes += plan->funcs[i].old_size;
-			for (j = 0; j < plan->funcs[i].old_size; j++)
-				masked += plan->funcs[i].old_mask[j / 8] >> (j % 8) & 1;
+			const struct pfunc *f = &plan->funcs[i];
+
+			for (r = 0; r <= f->npieces; r++) {
+				/* the function, then the notrace functions patched through it */
+				const struct pfunc *c = r ? f->pieces[r - 1].code : f;
+
+				if (!c || !c->old_code)
+					continue;
+				bytes += c->old_size;
+				for (j = 0; j < c->old_size; j++)
+					masked += c->old_mask[j / 8] >> (j % 8) & 1;
+			}
 		}
 		printf("  checked against the running kernel at load: %llu bytes of old code (%llu rewritten at boot or relocated, not compared)\n",
 		       bytes, masked);
@@ -496,6 +528,7 @@ int main(int argc, char **argv)
 		check_pair(p);
 		compare_views(&p->vo, &p->vn);
 		select_funcs(&p->vn);
+		notrace_redirect(p);
 		codedata_bind(&p->vn);
 		p->carried = strmap_new();
 	}

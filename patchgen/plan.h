@@ -34,9 +34,12 @@ struct chunk {
 	size_t nrelocs, cap;
 };
 
+struct pfunc;
+
 struct ppiece {
-	char *name;		/* a .cold part of the old function */
+	char *name;		/* a .cold part of the old function, or a notrace function */
 	long sympos;
+	struct pfunc *code;	/* runpre.c: its recorded code, as for a function; or NULL */
 };
 
 struct item;

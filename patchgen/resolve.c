@@ -575,7 +575,7 @@ static void fill_relocs(struct builder *b, struct pair *p, struct chunk *c,
 static void add_old_pieces(struct builder *b, struct pair *p, const struct item *old,
 			   struct pfunc *f)
 {
-	size_t i, cap = 0;
+	size_t i;
 
 	for (i = 0; i < p->vo.n; i++) {
 		const struct item *it = &p->vo.items[i];
@@ -589,10 +589,38 @@ static void add_old_pieces(struct builder *b, struct pair *p, const struct item 
 			refuse(b, p->oldpath, (char *)err);
 			continue;
 		}
-		grow(&f->pieces, &cap, f->npieces, sizeof(*f->pieces));
+		/* one at a time: pieces of several old functions may be added */
+		f->pieces = xrealloc(f->pieces, (f->npieces + 1) * sizeof(*f->pieces));
 		f->pieces[f->npieces].name = xstrdup(it->sym->name);
+		f->pieces[f->npieces].code = NULL;	/* .cold parts: not checked yet */
 		f->pieces[f->npieces++].sympos = pos;
 	}
+}
+
+/*
+ * OLD, a notrace function reached only through the function F redirects
+ * (notrace.c), with its .cold parts: a task asleep there, reached by a
+ * tail call that left no frame of F, still runs the old code of F.
+ */
+static void add_old_func_piece(struct builder *b, struct pair *p, const struct item *old,
+			       struct pfunc *f)
+{
+	const char *err;
+	long pos;
+
+	err = target_sympos(b, p, old->sym->name, old->sym->bind != STB_LOCAL, &pos);
+	if (err) {
+		refuse(b, p->oldpath, (char *)err);
+		return;
+	}
+	f->pieces = xrealloc(f->pieces, (f->npieces + 1) * sizeof(*f->pieces));
+	f->pieces[f->npieces].name = xstrdup(old->sym->name);
+	/* its code is checked against the running kernel's like F's (runpre.c) */
+	f->pieces[f->npieces].code = xcalloc(1, sizeof(struct pfunc));
+	f->pieces[f->npieces].code->old_name = xstrdup(old->sym->name);
+	f->pieces[f->npieces].code->old = old;
+	f->pieces[f->npieces++].sympos = pos;
+	add_old_pieces(b, p, old, f);
 }
 
 void resolve_funcs(struct builder *b, struct pair *p)
@@ -628,10 +656,12 @@ void resolve_funcs(struct builder *b, struct pair *p)
 		c->bytes = xcalloc(1, c->size);
 		memcpy(c->bytes, it->sec->data + it->sym->value, c->size);
 		fill_relocs(b, p, c, it->sec, it->sym->value, &it->map, it->relas, it->nrelas);
-		if (it->state == ST_CHANGED && !it->cold) {
+		/* a notrace function is reached through its redirected callers */
+		if (it->state == ST_CHANGED && !it->cold && !it->notrace) {
 			struct pfunc *f;
 			const char *err;
 			long pos;
+			size_t k;
 
 			err = target_sympos(b, p, it->twin->sym->name,
 					    it->twin->sym->bind != STB_LOCAL, &pos);
@@ -648,6 +678,8 @@ void resolve_funcs(struct builder *b, struct pair *p)
 			f->label = it->label;
 			f->old = it->twin;
 			add_old_pieces(b, p, it->twin, f);
+			for (k = 0; k < it->ncovers; k++)
+				add_old_func_piece(b, p, it->covers[k]->twin, f);
 		}
 	}
 	/* data whose initial value changed cannot be patched */

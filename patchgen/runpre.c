@@ -103,12 +103,17 @@ static void record(struct builder *b, struct pair *p, struct pfunc *f)
 
 void runpre_record(struct builder *b, struct pair *p)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < b->plan->nfuncs; i++) {
 		struct pfunc *f = &b->plan->funcs[i];
 
-		if (f->old >= p->vo.items && f->old < p->vo.items + p->vo.n)
-			record(b, p, f);
+		if (f->old < p->vo.items || f->old >= p->vo.items + p->vo.n)
+			continue;
+		record(b, p, f);
+		/* a notrace function patched through F */
+		for (j = 0; j < f->npieces; j++)
+			if (f->pieces[j].code)
+				record(b, p, f->pieces[j].code);
 	}
 }

@@ -63,8 +63,7 @@ void select_funcs(struct objview *new)
 		else if (it->code_err)
 			it->refusal = xasprintf("function '%s': %s", it->sym->name, it->code_err);
 		else if (it->state == ST_CHANGED && fentry_offset(new, it) < 0)
-			it->refusal = xasprintf("function '%s' has no __fentry__ call (notrace); it cannot be redirected",
-						it->sym->name);
+			it->notrace = true;	/* notrace.c: through its callers, or refused */
 	}
 	/* a selected function takes its fragments along */
 	for (i = 0; i < new->n; i++) {

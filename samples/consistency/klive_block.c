@@ -14,6 +14,11 @@
  *                              that sleeps (no frame of block_tail remains)
  *   /proc/klive_block/coldwait read: the same through block_cold(), which
  *                              sleeps in its .cold part
+ *   /proc/klive_block/ntwait   read: the same in block_nt(), a notrace
+ *                              function block_nt_stub() tail-calls (no
+ *                              frame of the stub remains)
+ *   /proc/klive_block/ntwait_version read: block_nt()'s version, without
+ *                              sleeping
  *   /proc/klive_block/ctl      write "release": wake every sleeper;
  *                              write "kthread": klive_blockd sleeps there too;
  *                              write "spin"/"unspin": start/stop
@@ -91,7 +96,24 @@ static noinline __attribute__((__noipa__)) int block_cold(bool hold)
 	return 1;
 }
 
-enum { SHOW_VERSION, SHOW_WAIT, SHOW_TAIL, SHOW_COLD };
+/*
+ * Patched too, and notrace like the body of a SYSCALL_DEFINE: ftrace cannot
+ * redirect it, so the patch redirects block_nt_stub() in its place.
+ */
+static notrace noinline __attribute__((__noipa__)) int block_nt(bool hold)
+{
+	if (hold)
+		block_sleep();
+	return 1;
+}
+
+/* Like a syscall stub: it only tail-calls the notrace body. */
+static noinline __attribute__((__noipa__)) int block_nt_stub(bool hold)
+{
+	return block_nt(hold);
+}
+
+enum { SHOW_VERSION, SHOW_WAIT, SHOW_TAIL, SHOW_COLD, SHOW_NOTRACE, SHOW_NOTRACE_VERSION };
 
 static int block_show(struct seq_file *m, void *v)
 {
@@ -103,6 +125,10 @@ static int block_show(struct seq_file *m, void *v)
 		break;
 	case SHOW_COLD:
 		ret = block_cold(true);
+		break;
+	case SHOW_NOTRACE:
+	case SHOW_NOTRACE_VERSION:
+		ret = block_nt_stub((unsigned long)m->private == SHOW_NOTRACE);
 		break;
 	default:
 		ret = block_version(m->private != NULL);
@@ -223,6 +249,10 @@ static int __init klive_block_init(void)
 				     (void *)SHOW_TAIL) ||
 	    !proc_create_single_data("coldwait", 0444, block_dir, block_show,
 				     (void *)SHOW_COLD) ||
+	    !proc_create_single_data("ntwait", 0444, block_dir, block_show,
+				     (void *)SHOW_NOTRACE) ||
+	    !proc_create_single_data("ntwait_version", 0444, block_dir,
+				     block_show, (void *)SHOW_NOTRACE_VERSION) ||
 	    !proc_create("ctl", 0644, block_dir, &ctl_ops))
 		goto fail;
 	blockd = kthread_run(blockd_fn, NULL, "klive_blockd");

@@ -6,6 +6,7 @@
 # against a fake kernel directory and checks cases/NAME/expect:
 #   +LINE   the --list output has this line
 #   -LINE   the --list output does not have this line
+#   ~RE     the --list output has a line matching extended regular expression RE
 #   !TEXT   patchgen fails (exit 1) and its stderr contains TEXT
 # Prints "ok N - name" / "not ok N - name" and "N passed, N failed".
 set -u
@@ -59,6 +60,7 @@ check_expect() {	# check_expect EXPECT RC OUT ERR -> prints problems
 		case "$line" in
 		+*) grep -qxF -- "${line#+}" "$3" || echo "missing line: ${line#+}" ;;
 		-*) grep -qxF -- "${line#-}" "$3" && echo "unexpected line: ${line#-}" ;;
+		"~"*) grep -qxE -- "${line:1}" "$3" || echo "no line matches: ${line:1}" ;;
 		!*) [ "$2" = 1 ] || echo "exit status $2, expected 1"
 		    grep -qF -- "${line#!}" "$4" || echo "stderr lacks: ${line#!}" ;;
 		esac

@@ -54,7 +54,7 @@ else
 	fi
 	if ! patchgen --system-map "$symlist" -o "$guest/iouring_fix.ko" "$iou/old.o" "$iou/new.o" \
 		>"$iou/patchgen.log" 2>&1; then
-		# e.g. 6.1 inlines io_cqring_wait into the notrace __do_sys_io_uring_enter
+		# a refusal of patchgen names the reason
 		grep '^patchgen: ' "$iou/patchgen.log" | head -n1 >"$guest/iouring_fix.unsupported"
 		[ -s "$guest/iouring_fix.unsupported" ] || { cat "$iou/patchgen.log"; die "patchgen failed on io_uring.o"; }
 	fi

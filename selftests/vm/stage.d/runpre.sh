@@ -1,37 +1,45 @@
-# runpre.sh - stage hook: a patch built from a source that is not the running kernel's.
+# runpre.sh - stage hook: patches built from a source that is not the running kernel's.
 #
 # Sourced by stage.sh (kid repo out kdir guest symlist, patchgen). The umask
 # fix is built against a kernel/sys.c whose umask differs from the running
 # kernel's in one constant (runpre/umask-other.patch): OLD is that source,
 # NEW is it plus the fix. klive.ko must refuse the patch,
 # $guest/runpre_umask.ko, naming the first byte where OLD's code is not the
-# running kernel's, which $guest/runpre_umask.offset holds.
+# running kernel's, which $guest/runpre_umask.offset holds. The same for the
+# adjtimex fix against a kernel/time/time.c whose notrace __do_sys_adjtimex
+# differs (runpre/adjtimex-other.patch): the patch redirects the syscall
+# stubs, which are the running kernel's, and klive.ko must find the
+# difference in the notrace body it records as their piece
+# ($guest/runpre_adjtimex.ko, .offset).
 # shellcheck shell=bash disable=SC2154 # stage.sh sets kid repo out guest symlist
-rp_dir=$out/runpre
-for rp_variant in other other-fix; do
-	rp_patch=$repo/selftests/vm/runpre/umask-$rp_variant.patch
-	if objs_stale "$kid" "$rp_dir/$rp_variant/new.o" "$rp_patch"; then
-		"$repo/selftests/vm/build-objs.sh" "$kid" "$rp_patch" kernel/sys.o "$rp_dir/$rp_variant"
-	fi
-done
-patchgen --system-map "$symlist" --name runpre_umask -o "$rp_dir/runpre_umask.ko" \
-	"$rp_dir/other/new.o" "$rp_dir/other-fix/new.o" >"$rp_dir/patchgen.log" 2>&1 ||
-	{ cat "$rp_dir/patchgen.log"; die "patchgen failed for runpre_umask on $kid"; }
-cp "$rp_dir/runpre_umask.ko" "$guest/"
-# The first byte where __x64_sys_umask of OLD differs from the pristine
-# source's (other/old.o, the running kernel's code): cmp on the two .text
-# copies. The refusal must name that offset.
-rp_code() {	# rp_code OBJ OUT - the bytes of __x64_sys_umask in OBJ's .text
+rp_code() {	# rp_code OBJ SYM OUT - the bytes of function SYM in OBJ's .text
 	local v sz
-	read -r v sz <<<"$(nm -S "$1" | awk '$4 == "__x64_sys_umask" { print $1, $2 }')"
-	[ -n "$sz" ] || die "runpre_umask: no __x64_sys_umask in $1"
-	objcopy -O binary --only-section=.text "$1" "$2.text"
-	tail -c +$((16#$v + 1)) "$2.text" | head -c $((16#$sz)) >"$2"
+	read -r v sz <<<"$(nm -S "$1" | awk -v s="$2" '$4 == s { print $1, $2 }')"
+	[ -n "$sz" ] || die "runpre: no $2 in $1"
+	objcopy -O binary --only-section=.text "$1" "$3.text"
+	tail -c +$((16#$v + 1)) "$3.text" | head -c $((16#$sz)) >"$3"
 }
-rp_code "$rp_dir/other/old.o" "$rp_dir/running.bin"
-rp_code "$rp_dir/other/new.o" "$rp_dir/other.bin"
-rp_byte=$({ cmp "$rp_dir/running.bin" "$rp_dir/other.bin" || true; } | sed -n 's/.* differ: byte \([0-9]*\).*/\1/p')
-[ -n "$rp_byte" ] || die "runpre_umask: __x64_sys_umask does not differ on $kid"
-printf '+0x%x\n' $((rp_byte - 1)) >"$guest/runpre_umask.offset"
-unset rp_dir rp_variant rp_patch rp_byte
-unset -f rp_code
+# rp_case NAME OBJ SYM: build runpre_NAME.ko from runpre/NAME-other{,-fix}.patch
+# and the offset of the first byte where SYM of OLD differs from the
+# pristine source's (other/old.o, the running kernel's code).
+rp_case() {
+	local name=$1 obj=$2 sym=$3 dir=$out/runpre/$1 variant pf byte
+	for variant in other other-fix; do
+		pf=$repo/selftests/vm/runpre/$name-$variant.patch
+		if objs_stale "$kid" "$dir/$variant/new.o" "$pf"; then
+			"$repo/selftests/vm/build-objs.sh" "$kid" "$pf" "$obj" "$dir/$variant"
+		fi
+	done
+	patchgen --system-map "$symlist" --name "runpre_$name" -o "$dir/runpre_$name.ko" \
+		"$dir/other/new.o" "$dir/other-fix/new.o" >"$dir/patchgen.log" 2>&1 ||
+		{ cat "$dir/patchgen.log"; die "patchgen failed for runpre_$name on $kid"; }
+	cp "$dir/runpre_$name.ko" "$guest/"
+	rp_code "$dir/other/old.o" "$sym" "$dir/running.bin"
+	rp_code "$dir/other/new.o" "$sym" "$dir/other.bin"
+	byte=$({ cmp "$dir/running.bin" "$dir/other.bin" || true; } | sed -n 's/.* differ: byte \([0-9]*\).*/\1/p')
+	[ -n "$byte" ] || die "runpre_$name: $sym does not differ on $kid"
+	printf '+0x%x\n' $((byte - 1)) >"$guest/runpre_$name.offset"
+}
+rp_case umask kernel/sys.o __x64_sys_umask
+rp_case adjtimex kernel/time/time.o __do_sys_adjtimex
+unset -f rp_code rp_case

@@ -347,6 +347,41 @@ TEST_F_TIMEOUT(cons, old_cold_part_holds_patch, 90)
 	ASSERT_EQ(0, run("rmmod block_fix"));
 }
 
+/*
+ * block_nt() is notrace: the patch redirects block_nt_stub(), which
+ * tail-calls it, so a task asleep in the old block_nt() has no frame of
+ * the stub on its stack. patchgen records block_nt as a piece of the stub:
+ * the task holds the transition and is named there.
+ */
+TEST_F_TIMEOUT(cons, old_notrace_body_holds_patch, 90)
+{
+	char res[64];
+	int fd;
+	pid_t pid;
+
+	pid = start_holder_at(self, BLOCK "ntwait", &fd);
+	ASSERT_LT(0, pid);
+	ASSERT_EQ(0, wait_sleepers(1));
+
+	ASSERT_EQ(0, run("insmod " KDIR "block_fix.ko"));
+	ASSERT_EQ(0, stays_in_transition("block_fix", nudge_ms() + 1500));
+	EXPECT_TRUE(blocking_has("block_fix", pid, "block_nt+"))
+		TH_LOG("blocking: '%s'", slurp(lp_file("block_fix", "blocking")));
+	EXPECT_FALSE(blocking_has("block_fix", pid, "block_nt_stub"));
+
+	ASSERT_EQ(0, release_holders());
+	EXPECT_EQ(0, strcmp(read_pipe(fd, res, sizeof(res), 10000), "v1 v2\n"))
+		TH_LOG("holder read '%s'", res);
+	close(fd);
+	ASSERT_EQ(0, wait_settled("block_fix", 10000));
+	/* the patched stub runs the new body */
+	EXPECT_EQ(0, strcmp(slurp(BLOCK "ntwait_version"), "v2\n"));
+	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
+	ASSERT_EQ(0, wait_gone("block_fix", 10000));
+	ASSERT_EQ(0, run("rmmod block_fix"));
+	EXPECT_EQ(0, strcmp(slurp(BLOCK "ntwait_version"), "v1\n"));
+}
+
 /* Wait up to 10 s for ctl to show klive_blockd held in block_version(). */
 static int wait_kthread_held(void)
 {
@@ -594,7 +629,10 @@ TEST_F_TIMEOUT(cons, running_kthread_switches, 90)
  * A task waiting in io_uring_enter(GETEVENTS) sleeps in io_cqring_wait()
  * and runs task work (klive's nudge) there without leaving the function.
  * With a patch of io_cqring_wait() it must keep the transition open past
- * the nudge, and be listed in "blocking", until it really leaves.
+ * the nudge, and be listed in "blocking", until it really leaves. 6.1
+ * inlines io_cqring_wait() into the notrace __do_sys_io_uring_enter(),
+ * which the patch changes through the syscall stubs: the task is held in
+ * the old body there.
  */
 TEST_F_TIMEOUT(cons, iouring_waiter_holds_transition, 90)
 {
@@ -624,7 +662,8 @@ TEST_F_TIMEOUT(cons, iouring_waiter_holds_transition, 90)
 
 	ASSERT_EQ(0, run("insmod " KDIR "iouring_fix.ko"));
 	ASSERT_EQ(0, stays_in_transition("iouring_fix", nudge_ms() + 2000));
-	EXPECT_TRUE(blocking_has("iouring_fix", pid, "io_cqring_wait"))
+	EXPECT_TRUE(blocking_has("iouring_fix", pid, "io_cqring_wait") ||
+		    blocking_has("iouring_fix", pid, "__do_sys_io_uring_enter+"))
 		TH_LOG("blocking: '%s'", slurp(lp_file("iouring_fix", "blocking")));
 
 	kill(pid, SIGKILL);
