@@ -8,6 +8,7 @@
 #include <linux/list.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/version.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <klive.h>
@@ -75,7 +76,14 @@ struct klive_patch_state {
 extern struct mutex klive_mutex;
 
 /* symbols.c */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+typedef int (*klive_ksym_fn)(void *data, const char *name, unsigned long addr);
+#else
+typedef int (*klive_ksym_fn)(void *data, const char *name, struct module *mod,
+			     unsigned long addr);
+#endif
 int klive_symbols_init(void);
+int klive_on_each_symbol(klive_ksym_fn fn, void *data);
 bool klive_in_kernel_text(unsigned long addr);
 int klive_lookup(const char *objname, const char *name, unsigned long sympos,
 		 unsigned long *addr);
@@ -94,6 +102,15 @@ struct kobject *klive_kernel_livepatch_root(void);
 
 /* btf.c */
 int klive_check_layouts(const struct klive_patch *patch);
+
+/* symev.c */
+#define KLIVE_SYMPOS_FRESH	ULONG_MAX	/* the patch's own copy */
+int klive_symev_copy(struct klive_object *obj, const struct klive_symev *src,
+		     unsigned int n, const struct module *mod);
+void klive_symev_free(const struct klive_object *obj);
+int klive_symev_resolve(struct klive_patch *patch);
+unsigned long klive_symev_fresh(const struct klive_object *obj,
+				const char *name);
 
 /* desc.c */
 struct klive_patch *klive_desc_take(const struct klive_patch *in);
