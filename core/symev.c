@@ -131,7 +131,7 @@ struct klive_near {
 	unsigned long count;
 };
 
-/* One walk of kallsyms for one record. */
+/* What the walk of kallsyms gathers for one record. */
 struct klive_symev_scan {
 	const struct klive_symev *ev;
 	unsigned long idx;		/* kallsyms index of the current symbol */
@@ -192,17 +192,19 @@ static void klive_symev_run_hit(struct klive_symev_scan *s)
 	}
 }
 
-static int klive_symev_cb(KLIVE_SYMEV_ARGS)
+/* The symbol @name at @addr, next in kallsyms order, for one record. */
+static int klive_symev_step(struct klive_symev_scan *s, const char *name,
+			    unsigned long addr)
 {
-	struct klive_symev_scan *s = data;
 	const struct klive_symev *ev = s->ev;
 	struct klive_near *n;
 	unsigned int j;
+	int ret;
 
 	if (!strcmp(name, ev->name)) {
-		s->err = klive_symev_add_occ(s, addr);
-		if (s->err)
-			return 1;
+		ret = klive_symev_add_occ(s, addr);
+		if (ret)
+			return ret;
 	}
 	if (ev->nr_run >= 3) {
 		/* downwards: active[j + 1] set here is not looked at again */
@@ -227,6 +229,26 @@ static int klive_symev_cb(KLIVE_SYMEV_ARGS)
 		n->idx = s->idx;
 	}
 	s->idx++;
+	return 0;
+}
+
+/* All records of an object share one walk of kallsyms. */
+struct klive_symev_walk {
+	struct klive_symev_scan *scans;
+	unsigned int n;
+	int err;
+};
+
+static int klive_symev_cb(KLIVE_SYMEV_ARGS)
+{
+	struct klive_symev_walk *w = data;
+	unsigned int i;
+
+	for (i = 0; i < w->n; i++) {
+		w->err = klive_symev_step(&w->scans[i], name, addr);
+		if (w->err)
+			return 1;
+	}
 	return 0;
 }
 
@@ -280,74 +302,75 @@ static unsigned long klive_symev_near(struct klive_symev_scan *s,
 	return *supported == 1 ? pick : 0;
 }
 
-/*
- * sympos of record @ev's symbol in vmlinux: 0 when its name is unique (or
- * absent: the lookup says so), else the candidate the evidence picks.
- * -ENOENT: undecided, with *count candidates; the reason is logged.
- */
-static long klive_symev_decide(const struct klive_patch *patch,
-			       const struct klive_symev *ev,
-			       unsigned int *count)
+/* Set up the walk of record @ev; klive_symev_release() undoes it. */
+static int klive_symev_prepare(struct klive_symev_scan *s,
+			       const struct klive_symev *ev)
 {
-	struct klive_symev_scan s = { .ev = ev };
-	unsigned int j, evidence = 0, supported = 0;
-	long pos = 0;
+	unsigned int j;
 
-	*count = 0;
+	s->ev = ev;
 	if (ev->nr_run >= 3) {
-		s.active = kcalloc(ev->nr_run + 1, sizeof(*s.active),
-				   GFP_KERNEL);
-		if (!s.active)
+		s->active = kcalloc(ev->nr_run + 1, sizeof(*s->active),
+				    GFP_KERNEL);
+		if (!s->active)
 			return -ENOMEM;
 	}
 	if (ev->nr_near) {
-		s.near = kcalloc(ev->nr_near, sizeof(*s.near), GFP_KERNEL);
-		if (!s.near) {
-			kfree(s.active);
+		s->near = kcalloc(ev->nr_near, sizeof(*s->near), GFP_KERNEL);
+		if (!s->near)
 			return -ENOMEM;
-		}
 		for (j = 0; j < ev->nr_near; j++)
-			s.near[j].name = ev->near[j];
-		sort(s.near, ev->nr_near, sizeof(*s.near), klive_near_cmp,
+			s->near[j].name = ev->near[j];
+		sort(s->near, ev->nr_near, sizeof(*s->near), klive_near_cmp,
 		     NULL);
 	}
-	klive_on_each_symbol(klive_symev_cb, &s);
-	*count = s.nocc;
-	if (s.err || s.nocc <= 1) {
-		pos = s.err;
-		goto out;
-	}
+	return 0;
+}
+
+static void klive_symev_release(struct klive_symev_scan *s)
+{
+	kfree(s->near);
+	kfree(s->active);
+	kfree(s->occ);
+	kfree(s->occ_addr);
+}
+
+/*
+ * After the walk: sympos of the record's symbol in vmlinux, 0 when its
+ * name is unique (or absent: the lookup says so), else the candidate the
+ * evidence picks; -ENOENT when undecided (logged).
+ */
+static long klive_symev_decide(const struct klive_patch *patch,
+			       struct klive_symev_scan *s)
+{
+	const struct klive_symev *ev = s->ev;
+	unsigned int evidence = 0, supported = 0;
+	long pos;
+
+	if (s->nocc <= 1)
+		return 0;
 	/* a whole run twice is no better than a guess */
-	if (ev->nr_run >= 3 && s.run_hits == 1) {
-		pos = s.run_pick;
-		goto out;
+	if (ev->nr_run >= 3 && s->run_hits == 1)
+		pos = s->run_pick;
+	else
+		pos = klive_symev_near(s, &evidence, &supported);
+	if (s->err)
+		return s->err;
+	if (pos) {
+		pr_info("%s: %s is the symbol %ld of %u of that name in kallsyms (by its object's neighbours)\n",
+			patch->name, ev->name, pos, s->nocc);
+		return pos;
 	}
-	pos = klive_symev_near(&s, &evidence, &supported);
-	if (s.err) {
-		pos = s.err;
-		goto out;
-	}
-	if (pos)
-		goto out;
-	pos = -ENOENT;
 	if (ev->fallback)
 		pr_info("%s: print-once flag %s cannot be told apart among %u in kallsyms: the patch uses its own copy\n",
-			patch->name, ev->name, s.nocc);
+			patch->name, ev->name, s->nocc);
 	else if (!evidence)
 		pr_err("%s: ambiguous symbol %s (%u candidates in kallsyms, and no other symbol of its object is unique there to tell them apart); refusing to guess\n",
-		       patch->name, ev->name, s.nocc);
+		       patch->name, ev->name, s->nocc);
 	else
 		pr_err("%s: ambiguous symbol %s (%u candidates in kallsyms, %u of them next to other symbols of its object); refusing to guess\n",
-		       patch->name, ev->name, s.nocc, supported);
-out:
-	if (pos > 0)
-		pr_info("%s: %s is the symbol %ld of %u of that name in kallsyms (by its object's neighbours)\n",
-			patch->name, ev->name, pos, s.nocc);
-	kfree(s.near);
-	kfree(s.active);
-	kfree(s.occ);
-	kfree(s.occ_addr);
-	return pos;
+		       patch->name, ev->name, s->nocc, supported);
+	return -ENOENT;
 }
 
 /* Give every reference of @obj to the record's name with sympos 0 @pos. */
@@ -373,6 +396,45 @@ static void klive_symev_set(struct klive_object *obj, const char *name,
 			relocs[j].sympos = pos;
 }
 
+/* One walk of kallsyms for the records of @obj, then their decisions. */
+static int klive_symev_resolve_obj(const struct klive_patch *patch,
+				   struct klive_object *obj)
+{
+	struct klive_symev_walk w = { .n = obj->nr_symevs };
+	unsigned int j;
+	long pos;
+	int ret = 0;
+
+	if (!w.n)
+		return 0;
+	w.scans = kcalloc(w.n, sizeof(*w.scans), GFP_KERNEL);
+	if (!w.scans)
+		return -ENOMEM;
+	for (j = 0; j < w.n && !ret; j++)
+		ret = klive_symev_prepare(&w.scans[j], &obj->symevs[j]);
+	if (!ret) {
+		klive_on_each_symbol(klive_symev_cb, &w);
+		ret = w.err;
+	}
+	for (j = 0; j < w.n && !ret; j++) {
+		const struct klive_symev *ev = &obj->symevs[j];
+
+		pos = klive_symev_decide(patch, &w.scans[j]);
+		if (pos == -ENOENT && ev->fallback)
+			klive_symev_set(obj, ev->name, KLIVE_SYMPOS_FRESH);
+		else if (pos == -ENOENT)
+			ret = -EEXIST;
+		else if (pos < 0)
+			ret = pos;
+		else if (pos)
+			klive_symev_set(obj, ev->name, pos);
+	}
+	for (j = 0; j < w.n; j++)
+		klive_symev_release(&w.scans[j]);
+	kfree(w.scans);
+	return ret;
+}
+
 /*
  * Resolve the records of klive's copy @patch: each reference to an
  * ambiguous name gets the sympos its evidence picks, or the fresh copy
@@ -380,23 +442,14 @@ static void klive_symev_set(struct klive_object *obj, const char *name,
  */
 int klive_symev_resolve(struct klive_patch *patch)
 {
-	unsigned int i, j, count;
-	long pos;
+	unsigned int i;
+	int ret;
 
 	for (i = 0; i < patch->nr_objs; i++) {
-		struct klive_object *obj = (struct klive_object *)&patch->objs[i];
-
-		for (j = 0; j < obj->nr_symevs; j++) {
-			const struct klive_symev *ev = &obj->symevs[j];
-
-			pos = klive_symev_decide(patch, ev, &count);
-			if (pos == -ENOENT && ev->fallback)
-				pos = KLIVE_SYMPOS_FRESH;
-			if (pos < 0)
-				return pos == -ENOENT ? -EEXIST : pos;
-			if (pos)
-				klive_symev_set(obj, ev->name, pos);
-		}
+		ret = klive_symev_resolve_obj(patch, (struct klive_object *)
+					      &patch->objs[i]);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
