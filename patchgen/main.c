@@ -435,6 +435,9 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	if (plan->nlayouts)
 		printf("  %zu type layouts recorded for klive.ko to check against the kernel's BTF\n",
 		       plan->nlayouts);
+	if (plan->nsymevs)
+		printf("  %zu local symbols klive.ko finds by their neighbours (no symbol list)\n",
+		       plan->nsymevs);
 }
 
 int main(int argc, char **argv)
