@@ -76,12 +76,14 @@ struct klive_patch_state {
 extern struct mutex klive_mutex;
 
 /* symbols.c */
+/* A kallsyms_on_each_symbol() callback: no struct module since 6.4. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-typedef int (*klive_ksym_fn)(void *data, const char *name, unsigned long addr);
+#define KLIVE_SYM_CB_ARGS void *data, const char *name, unsigned long addr
 #else
-typedef int (*klive_ksym_fn)(void *data, const char *name, struct module *mod,
-			     unsigned long addr);
+#define KLIVE_SYM_CB_ARGS void *data, const char *name, struct module *mod, \
+			  unsigned long addr
 #endif
+typedef int (*klive_ksym_fn)(KLIVE_SYM_CB_ARGS);
 int klive_symbols_init(void);
 int klive_on_each_symbol(klive_ksym_fn fn, void *data);
 bool klive_in_kernel_text(unsigned long addr);

@@ -7,20 +7,11 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
-#include <linux/version.h>
 #include "klive_internal.h"
 
 /* Bounds of one record; far above what patchgen writes. */
 #define KLIVE_SYMEVS_MAX	4096
 #define KLIVE_SYMEV_NAMES_MAX	65536
-
-/* The iterator callback lost its struct module argument in 6.4. */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
-#define KLIVE_SYMEV_ARGS void *data, const char *name, unsigned long addr
-#else
-#define KLIVE_SYMEV_ARGS void *data, const char *name, struct module *unused, \
-			 unsigned long addr
-#endif
 
 /* A copy of the @n names at @src, each at most KSYM_NAME_LEN - 1 long. */
 static int klive_symev_dup_names(const char *const **dst, const char *const *src,
@@ -138,7 +129,8 @@ struct klive_symev_scan {
 	unsigned long *occ;		/* indices of the candidates */
 	unsigned long *occ_addr;
 	unsigned int nocc, capocc;
-	bool *active;			/* active[j]: run[0..j-1] ends here */
+	unsigned int *active;		/* j: run[0..j-1] ends here, distinct */
+	unsigned int nactive;
 	unsigned int run_hits;
 	unsigned long run_pick;		/* 1-based among the candidates */
 	struct klive_near *near;	/* sorted by name */
@@ -198,7 +190,7 @@ static int klive_symev_step(struct klive_symev_scan *s, const char *name,
 {
 	const struct klive_symev *ev = s->ev;
 	struct klive_near *n;
-	unsigned int j;
+	unsigned int j, k;
 	int ret;
 
 	if (!strcmp(name, ev->name)) {
@@ -207,20 +199,20 @@ static int klive_symev_step(struct klive_symev_scan *s, const char *name,
 			return ret;
 	}
 	if (ev->nr_run >= 3) {
-		/* downwards: active[j + 1] set here is not looked at again */
-		for (j = ev->nr_run; j-- > 0;) {
-			if (!s->active[j])
+		/* partial matches go on or end; at most nr_run of them */
+		for (j = 0, k = 0; j < s->nactive; j++) {
+			unsigned int next = s->active[j];
+
+			if (strcmp(name, ev->run[next]))
 				continue;
-			s->active[j] = false;
-			if (strcmp(name, ev->run[j]))
-				continue;
-			if (j + 1 == ev->nr_run)
+			if (next + 1 == ev->nr_run)
 				klive_symev_run_hit(s);
 			else
-				s->active[j + 1] = true;
+				s->active[k++] = next + 1;
 		}
 		if (!strcmp(name, ev->run[0]))
-			s->active[1] = true;
+			s->active[k++] = 1;
+		s->nactive = k;
 	}
 	n = ev->nr_near ? bsearch(name, s->near, ev->nr_near, sizeof(*n),
 				  klive_near_key) : NULL;
@@ -239,7 +231,7 @@ struct klive_symev_walk {
 	int err;
 };
 
-static int klive_symev_cb(KLIVE_SYMEV_ARGS)
+static int klive_symev_cb(KLIVE_SYM_CB_ARGS)
 {
 	struct klive_symev_walk *w = data;
 	unsigned int i;
@@ -310,7 +302,7 @@ static int klive_symev_prepare(struct klive_symev_scan *s,
 
 	s->ev = ev;
 	if (ev->nr_run >= 3) {
-		s->active = kcalloc(ev->nr_run + 1, sizeof(*s->active),
+		s->active = kcalloc(ev->nr_run, sizeof(*s->active),
 				    GFP_KERNEL);
 		if (!s->active)
 			return -ENOMEM;
