@@ -166,6 +166,21 @@ else
 	result 1 "no symbol list: neighbours of local symbols recorded for klive.ko" \
 		"rc=$rc1,$rc2 $(cat "$build/nomap1.out" "$build/nomap1.err" "$build/nomap2.out" "$build/nomap2.err")"
 fi
+# A kdir for the running kernel: its /proc/kallsyms is the list, when it
+# shows addresses (this host's kernel has none of the case's symbols).
+rk=$build/kdir-running
+cp -r "$kdir" "$rk"
+echo "#define UTS_RELEASE \"$(uname -r)\"" > "$rk/include/generated/utsrelease.h"
+"$pg" --list --kdir "$rk" "$sp/old/sympos.o" "$sp/new/sympos.o" >"$build/running.out" 2>"$build/running.err"
+rc=$?
+if head -n1 /proc/kallsyms | grep -q '^0* '; then
+	grep -qx 'symev sp_dup run 4 near 3 text' "$build/running.out"
+else
+	[ $rc = 1 ] && grep -q "symbol 'sp_[a-z]*' is not in System.map" "$build/running.err" &&
+		! grep -q '^symev' "$build/running.out"
+fi
+result $? "the running kernel's /proc/kallsyms is the default symbol list" \
+	"rc=$rc $(cat "$build/running.out" "$build/running.err")"
 # A local name defined by two objects of one patch: only a list tells them apart.
 "$pg" --list --kdir "$kdir" "$sp/old/sympos.o" "$sp/new/sympos.o" \
 	"$build/sympos-fsections/old/sympos.o" "$build/sympos-fsections/new/sympos.o" \
