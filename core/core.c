@@ -440,7 +440,7 @@ int klive_enable_patch(const struct klive_patch *desc)
 	patch = klive_desc_take(desc);
 	if (IS_ERR(patch))
 		return PTR_ERR(patch);
-	ret = klive_check_layouts(patch);
+	ret = klive_check_layouts(patch) ?: klive_symev_resolve(patch);
 	if (ret) {
 		klive_desc_free(patch);
 		return ret;

@@ -181,7 +181,9 @@ static int klive_copy_layouts(struct klive_object *obj,
 static int klive_copy_obj(struct klive_object *obj, const struct module *mod)
 {
 	const struct klive_layout *layouts = obj->layouts;
+	const struct klive_symev *symevs = obj->symevs;
 	unsigned int n, j, nr_layouts = obj->nr_layouts;
+	unsigned int nr_symevs = obj->nr_symevs;
 	struct klive_func *funcs;
 	struct klive_reloc *relocs;
 	int ret;
@@ -189,6 +191,8 @@ static int klive_copy_obj(struct klive_object *obj, const struct module *mod)
 	/* the module's until copied: nothing to free */
 	obj->layouts = NULL;
 	obj->nr_layouts = 0;
+	obj->symevs = NULL;
+	obj->nr_symevs = 0;
 	ret = klive_dup_str(&obj->name, obj->name, KLIVE_NAME_MAX);
 	if (ret) {
 		obj->funcs = NULL;
@@ -218,7 +222,8 @@ static int klive_copy_obj(struct klive_object *obj, const struct module *mod)
 		ret = klive_copy_func(&funcs[j], mod);
 		obj->nr_funcs++;
 	}
-	return ret ?: klive_copy_layouts(obj, layouts, nr_layouts);
+	return ret ?: klive_copy_layouts(obj, layouts, nr_layouts) ?:
+	       klive_symev_copy(obj, symevs, nr_symevs, mod);
 }
 
 void klive_desc_free(struct klive_patch *d)
@@ -253,6 +258,7 @@ void klive_desc_free(struct klive_patch *d)
 			kfree(l->members);
 			kfree(l->name);
 		}
+		klive_symev_free(obj);
 		kfree(obj->layouts);
 		kfree(obj->funcs);
 		kfree(obj->relocs);
@@ -338,6 +344,11 @@ static int klive_desc_check(const struct klive_patch *patch)
 				       pname, j, obj->name ?: "vmlinux");
 				return -EINVAL;
 			}
+		}
+		if (obj->name && obj->nr_symevs) {
+			pr_err("%s: symbol evidence is for vmlinux only, not %s\n",
+			       pname, obj->name);
+			return -EINVAL;
 		}
 		for (j = 0; j < obj->nr_layouts; j++) {
 			if (!obj->layouts[j].name) {

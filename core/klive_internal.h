@@ -9,6 +9,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/version.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 #include <klive.h>
@@ -100,7 +101,16 @@ struct klive_patch_state {
 extern struct mutex klive_mutex;
 
 /* symbols.c */
+/* A kallsyms_on_each_symbol() callback: no struct module since 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define KLIVE_SYM_CB_ARGS void *data, const char *name, unsigned long addr
+#else
+#define KLIVE_SYM_CB_ARGS void *data, const char *name, struct module *mod, \
+			  unsigned long addr
+#endif
+typedef int (*klive_ksym_fn)(KLIVE_SYM_CB_ARGS);
 int klive_symbols_init(void);
+int klive_on_each_symbol(klive_ksym_fn fn, void *data);
 bool klive_in_kernel_text(unsigned long addr);
 int klive_lookup(const char *objname, const char *name, unsigned long sympos,
 		 unsigned long *addr);
@@ -119,6 +129,15 @@ struct kobject *klive_kernel_livepatch_root(void);
 
 /* btf.c */
 int klive_check_layouts(const struct klive_patch *patch);
+
+/* symev.c */
+#define KLIVE_SYMPOS_FRESH	ULONG_MAX	/* the patch's own copy */
+int klive_symev_copy(struct klive_object *obj, const struct klive_symev *src,
+		     unsigned int n, const struct module *mod);
+void klive_symev_free(const struct klive_object *obj);
+int klive_symev_resolve(struct klive_patch *patch);
+unsigned long klive_symev_fresh(const struct klive_object *obj,
+				const char *name);
 
 /* desc.c */
 struct klive_patch *klive_desc_take(const struct klive_patch *in);

@@ -159,7 +159,12 @@ int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os)
 		u64 val;
 		int ret;
 
-		ret = klive_lookup(obj->name, r->sym, r->sympos, &s);
+		if (r->sympos == KLIVE_SYMPOS_FRESH) {
+			s = klive_symev_fresh(obj, r->sym);
+			ret = s ? 0 : -ENOENT;
+		} else {
+			ret = klive_lookup(obj->name, r->sym, r->sympos, &s);
+		}
 		if (ret) {
 			pr_err("%s: relocation symbol %s (sympos %lu) %s in %s\n",
 			       kp->name, r->sym, r->sympos,

@@ -183,6 +183,12 @@ int klive_lookup(const char *objname, const char *name, unsigned long sympos,
 	return 0;
 }
 
+/* Walk vmlinux's kallsyms in index (address) order, as klive_lookup() counts. */
+int klive_on_each_symbol(klive_ksym_fn fn, void *data)
+{
+	return static_call(klive_sc_on_each_symbol)(fn, data);
+}
+
 bool klive_size_offset(unsigned long addr, unsigned long *size,
 		       unsigned long *offset)
 {

@@ -102,6 +102,35 @@ struct klive_layout {
 	unsigned int nr_members;
 };
 
+/*
+ * How to tell a vmlinux symbol apart from others of the same name when the
+ * patch was built without the kernel's symbol list (sympos 0): the names of
+ * the symbols around it in its object. kallsyms is sorted by address and
+ * the linker keeps an object's sections whole, so klive.ko looks for them
+ * around each candidate (the rules of patchgen with a list):
+ * - run: the names of the symbols of its section in address order, the
+ *   symbol at run[run_self]; a candidate followed and preceded by exactly
+ *   this run (three names or more) is the one when no other is;
+ * - near: the other symbols of its object in the same area (text, data);
+ *   the names among them that are unique in kallsyms must lie within
+ *   2 * nr_near + 8 entries of the one candidate that has at least two of
+ *   them (or all, if fewer) while no other candidate has any.
+ * text says whether the symbol is code. Local symbols only. When neither decides, a reference
+ * goes to fallback if set (a fresh copy of a print-once flag in the patch
+ * module), else the patch is refused. Applies to every function, piece
+ * and relocation of the object that names the symbol with sympos 0.
+ */
+struct klive_symev {
+	const char *name;
+	const char *const *run;
+	unsigned int nr_run;
+	unsigned int run_self;
+	const char *const *near;
+	unsigned int nr_near;
+	unsigned int text;
+	void *fallback;
+};
+
 /* The functions, references and type layouts that belong to one object. */
 struct klive_object {
 	const char *name;		/* NULL for vmlinux, else a module name */
@@ -112,6 +141,8 @@ struct klive_object {
 	struct klive_callbacks callbacks;
 	const struct klive_layout *layouts;	/* checked with the BTF */
 	unsigned int nr_layouts;
+	const struct klive_symev *symevs;	/* vmlinux only */
+	unsigned int nr_symevs;
 };
 
 /*

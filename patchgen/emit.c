@@ -200,6 +200,55 @@ static void emit_entry_points(struct strbuf *sb, bool ibt, bool rethunk)
 	}
 }
 
+/* NAMES as the C array NAME<N> of strings. */
+static void emit_names(struct strbuf *sb, const char *name, size_t n, char *const *names,
+		       size_t len)
+{
+	size_t j;
+
+	sb_printf(sb, "static const char *const %s%zu[] = {\n", name, n);
+	for (j = 0; j < len; j++)
+		sb_printf(sb, "\t\"%s\",\n", names[j]);
+	sb_printf(sb, "};\n\n");
+}
+
+/*
+ * The neighbours klive.ko finds same-named symbols by, as klive_symevs[]
+ * (fresh copies' labels through LABELS, as for the other tables).
+ */
+static void emit_symevs(struct strbuf *sb, struct strbuf *decl, const struct plan *plan,
+			const char **labels, unsigned int *nlabels)
+{
+	struct strbuf tab = { 0 };
+	size_t i;
+
+	for (i = 0; i < plan->nsymevs; i++) {
+		const struct psymev *ev = &plan->symevs[i];
+
+		if (ev->nrun)
+			emit_names(sb, "klive_symev_run", i, ev->run, ev->nrun);
+		if (ev->nnear)
+			emit_names(sb, "klive_symev_near", i, ev->near, ev->nnear);
+		sb_printf(&tab, "\t{ .name = \"%s\", .text = %d", ev->name, ev->text);
+		if (ev->nrun)
+			sb_printf(&tab, ",\n\t  .run = klive_symev_run%zu, .nr_run = %zu, .run_self = %zu",
+				  i, ev->nrun, ev->self);
+		if (ev->nnear)
+			sb_printf(&tab, ",\n\t  .near = klive_symev_near%zu, .nr_near = %zu", i,
+				  ev->nnear);
+		if (ev->fallback) {
+			unsigned int n = *nlabels, k = sym_index(labels, nlabels, ev->fallback);
+
+			if (k == n)
+				declare(decl, ev->fallback, k);
+			sb_printf(&tab, ",\n\t  .fallback = klive_sym%u", k);
+		}
+		sb_printf(&tab, " },\n");
+	}
+	sb_printf(sb, "static const struct klive_symev klive_symevs[] = {\n%s};\n\n", tab.buf);
+	sb_free(&tab);
+}
+
 /* The layouts klive.ko checks against the kernel's BTF, as klive_layouts[]. */
 static void emit_layouts(struct strbuf *sb, const struct plan *plan)
 {
@@ -242,7 +291,7 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 {
 	struct strbuf c = { 0 }, decl = { 0 }, funcs = { 0 }, relocs = { 0 }, pieces = { 0 };
 	struct strbuf callbacks = { 0 };
-	struct strbuf pre = { 0 };
+	struct strbuf pre = { 0 }, symevs = { 0 };
 	const char **labels;
 	unsigned int nlabels = 0, nrel = 0;
 	size_t i, r;
@@ -319,9 +368,12 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 	for (i = 0; i < plan->nchunks; i++)
 		emit_chunk(&c, plan->chunks[i]);
 	emit_entry_points(&c, ibt, rethunk);
+	if (plan->nsymevs)
+		emit_symevs(&symevs, &decl, plan, labels, &nlabels);
 	sb_printf(&c, ");\n\n%s\n", decl.buf ? decl.buf : "");
-	sb_printf(&c, "%s%sstatic const struct klive_func klive_funcs[] = {\n%s};\n\n",
+	sb_printf(&c, "%s%s%sstatic const struct klive_func klive_funcs[] = {\n%s};\n\n",
 		  pieces.buf ? pieces.buf : "", pre.buf ? pre.buf : "",
+		  symevs.buf ? symevs.buf : "",
 		  funcs.buf ? funcs.buf : "");
 	if (nrel)
 		sb_printf(&c, "static const struct klive_reloc klive_relocs[] = {\n%s};\n\n",
@@ -333,7 +385,8 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		  "\t\t.funcs = klive_funcs,\n\t\t.nr_funcs = ARRAY_SIZE(klive_funcs),\n"
 		  "\t\t.relocs = %s,\n\t\t.nr_relocs = %s,\n"
 		  "\t\t.callbacks = {\n%s\t\t},\n"
-		  "\t\t.layouts = %s,\n\t\t.nr_layouts = %s,\n\t},\n};\n\n",
+		  "\t\t.layouts = %s,\n\t\t.nr_layouts = %s,\n"
+		  "\t\t.symevs = %s,\n\t\t.nr_symevs = %s,\n\t},\n};\n\n",
 		  strcmp(plan->target, "vmlinux") ? "\"" : "",
 		  strcmp(plan->target, "vmlinux") ? plan->target : "NULL",
 		  strcmp(plan->target, "vmlinux") ? "\"" : "",
@@ -341,7 +394,9 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		  nrel ? "ARRAY_SIZE(klive_relocs)" : "0",
 		  callbacks.buf ? callbacks.buf : "",
 		  plan->nlayouts ? "klive_layouts" : "NULL",
-		  plan->nlayouts ? "ARRAY_SIZE(klive_layouts)" : "0");
+		  plan->nlayouts ? "ARRAY_SIZE(klive_layouts)" : "0",
+		  plan->nsymevs ? "klive_symevs" : "NULL",
+		  plan->nsymevs ? "ARRAY_SIZE(klive_symevs)" : "0");
 	sb_printf(&c, "/* global: init_module (in the asm above) passes it to klive */\n"
 		  "const struct klive_patch klive_patch_desc = {\n"
 		  "\t.abi = KLIVE_ABI_VERSION,\n\t.mod = THIS_MODULE,\n\t.name = \"%s\",\n"
@@ -371,5 +426,6 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 	sb_free(&pieces);
 	sb_free(&callbacks);
 	sb_free(&pre);
+	sb_free(&symevs);
 	free(labels);
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 
 /* Where one name occurs in the symbol list, in list order. */
 struct koccur {
@@ -269,6 +270,26 @@ static void load_config(struct kinfo *k)
 	k->padding = padding ? bytes : 0;
 }
 
+/*
+ * The running kernel's /proc/kallsyms, when KDIR is for the running release
+ * and it shows addresses (kptr_restrict, root): kallsyms order is what
+ * klive.ko counts in.
+ */
+static bool running_kallsyms(const struct kinfo *k)
+{
+	struct utsname u;
+	unsigned long long addr = 0;
+	char *line;
+	bool ok;
+
+	if (uname(&u) || strcmp(u.release, k->release))
+		return false;
+	line = read_line("/proc/kallsyms");
+	ok = line && sscanf(line, "%llx", &addr) == 1 && addr;
+	free(line);
+	return ok;
+}
+
 void kinfo_load(struct kinfo *k, const char *kdir, const char *sysmap)
 {
 	struct stat st;
@@ -281,6 +302,8 @@ void kinfo_load(struct kinfo *k, const char *kdir, const char *sysmap)
 	load_release(k);
 	load_config(k);
 	load_symvers(k);
+	if (sysmap && !*sysmap)
+		return;		/* --no-system-map */
 	if (sysmap) {
 		load_sysmap(k, sysmap);
 		if (!k->sysmap)
@@ -295,6 +318,8 @@ void kinfo_load(struct kinfo *k, const char *kdir, const char *sysmap)
 	if (is_file(p))
 		load_sysmap(k, p);
 	free(p);
+	if (!k->sysmap && running_kallsyms(k))
+		load_sysmap(k, "/proc/kallsyms");
 }
 
 const char *kinfo_export_module(const struct kinfo *k, const char *name)

@@ -23,7 +23,7 @@ struct kinfo {
 	char *objtool_args[16];	/* objtool options for module code, NULL-ended */
 };
 
-/* Load what KDIR tells; SYSMAP overrides the System.map search. */
+/* Load what KDIR tells; SYSMAP overrides the System.map search ("": no list). */
 void kinfo_load(struct kinfo *k, const char *kdir, const char *sysmap);
 
 /* Add the exports of the Module.symvers at PATH (klive's); false if unreadable. */

@@ -1,4 +1,4 @@
-/* main.c - patchgen command line: run read, correlate, compare, select, codedata, layout, special, callbacks, runpre, emit and link. */
+/* main.c - patchgen command line: run read, correlate, compare, select, notrace, codedata, layout, special, callbacks, runpre, symev, emit and link. */
 #include "callbacks.h"
 #include "codedata.h"
 #include "compare.h"
@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "resolve.h"
 #include "runpre.h"
+#include "symev.h"
 #include "select.h"
 #include "sign.h"
 #include "special.h"
@@ -60,7 +61,12 @@ static const char usage[] =
 "  --system-map FILE        the target's System.map or a /proc/kallsyms dump,\n"
 "                           to find local symbols among same-named ones by\n"
 "                           their neighbours (default $kdir/System.map, then\n"
-"                           /boot/System.map-RELEASE)\n"
+"                           /boot/System.map-RELEASE, then /proc/kallsyms\n"
+"                           when the target is the running kernel and it\n"
+"                           shows addresses); without one, the patch carries\n"
+"                           each such symbol's neighbours and klive.ko finds\n"
+"                           it in the running kernel's kallsyms at load time\n"
+"  --no-system-map          use no symbol list, even where one is found\n"
 "  --list                   print the decisions (one per line) and build\n"
 "                           nothing: target T, changed F, new F (each\n"
 "                           followed by indented lines: reason R, part F.cold,\n"
@@ -73,7 +79,10 @@ static const char usage[] =
 "                           names the running one), static S -> OLD (in F)\n"
 "                           (the running kernel's static local S of F is)\n"
 "                           or static S new (in F) (a fresh copy), callback\n"
-"                           KIND F (declared with klive_callbacks.h), refuse R\n"
+"                           KIND F (declared with klive_callbacks.h), symev S\n"
+"                           run N near M [text] [fresh L] (without a symbol\n"
+"                           list: S's neighbours klive.ko looks for, and its\n"
+"                           own copy L of a print-once flag), refuse R\n"
 "  --sign-key KEY --sign-cert CERT\n"
 "                           sign the module (Secure Boot, module.sig_enforce)\n"
 "                           with the target's scripts/sign-file and its\n"
@@ -137,6 +146,7 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "name", required_argument, NULL, 'n' },
 		{ "klive-symvers", required_argument, NULL, 's' },
 		{ "system-map", required_argument, NULL, 'm' },
+		{ "no-system-map", no_argument, NULL, 'M' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "keep-tmp", no_argument, NULL, 'K' },
@@ -156,6 +166,7 @@ static void parse(int argc, char **argv, struct options *o)
 		case 'n': o->name = optarg; break;
 		case 's': o->symvers = optarg; break;
 		case 'm': o->sysmap = optarg; break;
+		case 'M': o->sysmap = ""; break;
 		case 'o': o->out = optarg; break;
 		case 'l': o->list = true; break;
 		case 'K': o->keep = true; break;
@@ -466,6 +477,9 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	if (plan->nlayouts)
 		printf("  %zu type layouts recorded for klive.ko to check against the kernel's BTF\n",
 		       plan->nlayouts);
+	if (plan->nsymevs)
+		printf("  %zu local symbols klive.ko finds by their neighbours (no symbol list)\n",
+		       plan->nsymevs);
 }
 
 int main(int argc, char **argv)
@@ -556,8 +570,11 @@ int main(int argc, char **argv)
 		callbacks_collect(&b, &pairs[i]);
 	for (i = 0; i < npairs; i++)
 		runpre_record(&b, &pairs[i]);
-	if (o.list)
+	symev_record(&b);
+	if (o.list) {
 		print_list(&plan, pairs, npairs);
+		symev_print(&plan);
+	}
 	if (b.nrefusals) {
 		for (i = 0; i < b.nrefusals; i++) {
 			if (o.list)

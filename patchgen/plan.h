@@ -83,6 +83,17 @@ struct playout {
 	size_t nmembers;
 };
 
+/* How klive.ko tells a same-named vmlinux symbol apart without a list (symev.c). */
+struct psymev {
+	char *name;
+	char **run;		/* its section's symbols in address order */
+	size_t nrun, self;	/* it is run[self] */
+	char **near;		/* its object's other symbols of the same area */
+	size_t nnear;
+	bool text;
+	const char *fallback;	/* label of a fresh copy (a print-once flag), or NULL */
+};
+
 struct plan {
 	const char *target;	/* "vmlinux" or a module name */
 	bool replace;		/* cumulative: replaces every earlier patch */
@@ -106,6 +117,8 @@ struct plan {
 	size_t npointers, cappointers;
 	struct playout *layouts;	/* klive.ko checks them against the kernel's BTF */
 	size_t nlayouts, caplayouts;
+	struct psymev *symevs;		/* only when built without a symbol list */
+	size_t nsymevs, capsymevs;
 };
 
 struct chunk *plan_new_chunk(struct plan *p, const char *label);

@@ -85,7 +85,7 @@ static size_t area_len(const char *s)
 	return strlen(s);
 }
 
-static bool same_area(const char *a, const char *b)
+bool same_area(const char *a, const char *b)
 {
 	size_t n = area_len(a);
 
@@ -193,7 +193,7 @@ static const char *target_sympos(struct builder *b, const struct pair *p, const 
 		n = kinfo_sysmap_count(b->k, name);
 		if (n < 0) {
 			if (!global && !b->warned_sysmap) {
-				warnx_(b->k->kdir, "no System.map (pass --system-map): klive.ko checks at load time that local symbols such as '%s' are unique",
+				warnx_(b->k->kdir, "no System.map (--system-map): klive.ko tells local symbols such as '%s' from same-named ones by their neighbours at load time",
 				       name);
 				b->warned_sysmap = true;
 			}

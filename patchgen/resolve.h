@@ -61,6 +61,12 @@ const struct crange *find_code(const struct pair *p, unsigned int shndx, uint64_
 const char *carry_code_piece(struct builder *b, struct pair *p, const struct section *s,
 			     uint64_t start, uint64_t size, const char **label);
 
+/*
+ * Whether vmlinux keeps sections A and B of one object in one area (the
+ * linker script takes .text and .text.* of an object together, and so on).
+ */
+bool same_area(const char *a, const char *b);
+
 /* A fresh label based on BASE. */
 char *new_label(struct builder *b, const char *base);
 

@@ -14,6 +14,9 @@
  *              veth_priv (a type of veth's own BTF): refused
  *   modlayout_ok  the same object with list_head only: the layouts pass
  *              (vmlinux's and veth's BTF), the missing function is refused
+ *   symev      a relocation to __already_done.0 (a print-once flag of many
+ *              objects) whose recorded neighbours are nowhere in kallsyms:
+ *              refused as ambiguous (else for the missing function)
  */
 #include <linux/elf.h>
 #include <linux/list.h>
@@ -24,7 +27,7 @@
 
 static char *mode = "missing";
 module_param(mode, charp, 0444);
-MODULE_PARM_DESC(mode, "missing, initfail, datafunc, descreloc, layout, layout_ok, modlayout or modlayout_ok");
+MODULE_PARM_DESC(mode, "missing, initfail, datafunc, descreloc, layout, layout_ok, modlayout, modlayout_ok or symev");
 
 static int klive_bad_cmdline_proc_show(struct seq_file *m, void *v)
 {
@@ -103,6 +106,37 @@ static const struct klive_layout klive_bad_modlayout[] = {
 	},
 };
 
+/* where klive would write the flag's address, were it found */
+static unsigned long klive_bad_slot;
+
+static const struct klive_reloc klive_bad_symev_reloc[] = {
+	{
+		.loc = &klive_bad_slot,
+		.sym = "__already_done.0",
+		.type = R_X86_64_64,
+	},
+};
+
+static const char *const klive_bad_symev_run[] = {
+	"klive_no_such_before", "__already_done.0", "klive_no_such_after",
+};
+
+static const char *const klive_bad_symev_near[] = {
+	"klive_no_such_before", "klive_no_such_after",
+};
+
+/* neighbours that no instance has: the evidence cannot decide */
+static const struct klive_symev klive_bad_symev[] = {
+	{
+		.name = "__already_done.0",
+		.run = klive_bad_symev_run,
+		.nr_run = ARRAY_SIZE(klive_bad_symev_run),
+		.run_self = 1,
+		.near = klive_bad_symev_near,
+		.nr_near = ARRAY_SIZE(klive_bad_symev_near),
+	},
+};
+
 static struct klive_object klive_bad_objs[] = {
 	{
 		.name = NULL,
@@ -140,6 +174,12 @@ static int __init klive_bad_init(void)
 		klive_bad_objs[0].funcs = klive_bad_missing;
 		klive_bad_objs[0].layouts = klive_bad_modlayout;
 		klive_bad_objs[0].nr_layouts = strcmp(mode, "modlayout") ? 1 : 2;
+	} else if (!strcmp(mode, "symev")) {
+		klive_bad_objs[0].funcs = klive_bad_missing;
+		klive_bad_objs[0].relocs = klive_bad_symev_reloc;
+		klive_bad_objs[0].nr_relocs = 1;
+		klive_bad_objs[0].symevs = klive_bad_symev;
+		klive_bad_objs[0].nr_symevs = 1;
 	} else if (strcmp(mode, "initfail")) {
 		return -EINVAL;
 	}

@@ -146,6 +146,54 @@ else
 	result 1 "two pairs in one patch" "rc=$rc $(cat "$build/multi.out" "$build/multi.err")"
 fi
 
+# Without a symbol list: the patch carries the neighbours of each local
+# symbol it names (klive.ko finds it at load time), and a fresh copy of a
+# print-once flag to fall back on; with a list, none.
+sl=$build/staticlocal_once-plain
+sp=$build/sympos-plain
+"$pg" --list --kdir "$kdir" "$sl/old/staticlocal_once.o" "$sl/new/staticlocal_once.o" >"$build/nomap1.out" 2>"$build/nomap1.err"
+rc1=$?
+"$pg" --list --kdir "$kdir" "$sp/old/sympos.o" "$sp/new/sympos.o" >"$build/nomap2.out" 2>"$build/nomap2.err"
+rc2=$?
+if [ $rc1 = 0 ] && [ $rc2 = 0 ] &&
+   grep -qx 'symev __already_done.0 run [0-9]* near [1-9][0-9]* fresh __already_done.0.klive_fresh' "$build/nomap1.out" &&
+   grep -qx 'symev __already_done.1 run [0-9]* near [1-9][0-9]* fresh __already_done.1.klive_fresh' "$build/nomap1.out" &&
+   ! grep -q '^symev wo_' "$build/nomap1.out" &&
+   grep -qx 'symev sp_dup run 4 near 3 text' "$build/nomap2.out" &&
+   grep -qx 'symev sp_twin run 4 near 3 text' "$build/nomap2.out" &&
+   ! grep -q '^symev' "$sp/out" "$sl/out" &&
+   grep -q "no System.map (--system-map): klive.ko tells local symbols" "$build/nomap2.err"; then
+	result 0 "no symbol list: neighbours of local symbols recorded for klive.ko"
+else
+	result 1 "no symbol list: neighbours of local symbols recorded for klive.ko" \
+		"rc=$rc1,$rc2 $(cat "$build/nomap1.out" "$build/nomap1.err" "$build/nomap2.out" "$build/nomap2.err")"
+fi
+# A kdir for the running kernel: its /proc/kallsyms is the list, when it
+# shows addresses (this host's kernel has none of the case's symbols).
+rk=$build/kdir-running
+cp -r "$kdir" "$rk"
+echo "#define UTS_RELEASE \"$(uname -r)\"" > "$rk/include/generated/utsrelease.h"
+"$pg" --list --kdir "$rk" "$sp/old/sympos.o" "$sp/new/sympos.o" >"$build/running.out" 2>"$build/running.err"
+rc=$?
+if head -n1 /proc/kallsyms | grep -q '^0* '; then
+	grep -qx 'symev sp_dup run 4 near 3 text' "$build/running.out"
+else
+	[ $rc = 1 ] && grep -q "symbol 'sp_[a-z]*' is not in System.map" "$build/running.err" &&
+		! grep -q '^symev' "$build/running.out"
+fi
+result $? "the running kernel's /proc/kallsyms is the default symbol list" \
+	"rc=$rc $(cat "$build/running.out" "$build/running.err")"
+# A local name defined by two objects of one patch: only a list tells them apart.
+"$pg" --list --kdir "$kdir" "$sp/old/sympos.o" "$sp/new/sympos.o" \
+	"$build/sympos-fsections/old/sympos.o" "$build/sympos-fsections/new/sympos.o" \
+	>"$build/nomap3.out" 2>"$build/nomap3.err"
+rc=$?
+if [ $rc = 1 ] && grep -q "local symbol 'sp_[a-z]*' is also defined in .*: without the kernel's symbol list" "$build/nomap3.err"; then
+	result 0 "no symbol list: a local name of two objects is refused"
+else
+	result 1 "no symbol list: a local name of two objects is refused" "rc=$rc $(cat "$build/nomap3.out" "$build/nomap3.err")"
+fi
+
 # Objects without DWARF (no -g): built as before, with a warning that type
 # layouts were not checked, once for each such object; none with DWARF.
 nd=$build/nodwarf
@@ -193,7 +241,7 @@ dwarf_variant split "split DWARF: layouts not checked (warning)" layout_added_me
 "$pg" --help >"$build/help" 2>&1
 rc=$?
 missing=""
-for opt in --kdir --target --name --klive-symvers --system-map --sign-key --sign-cert --list --keep-tmp -o; do
+for opt in --kdir --target --name --klive-symvers --system-map --no-system-map --sign-key --sign-cert --list --keep-tmp -o; do
 	grep -qF -- "$opt" "$build/help" || missing="$missing $opt"
 done
 result "$([ $rc = 0 ] && [ -z "$missing" ] && echo 0 || echo 1)" "--help documents the options" "rc=$rc missing:$missing"

@@ -9,6 +9,11 @@
 # changed since they were built. patchgen gets the kernel's symbol list
 # ($symlist from stage.sh: kallsyms.sh, a one-time boot for a Debian kernel)
 # to find the sympos of local symbols whose name occurs several times.
+# The fixes in $nomap_fixes (each names an ambiguous local symbol) are
+# built a second time with no symbol list at all, as with only the headers
+# package, into $guest/fix_NAME_nomap.ko: klive.ko finds those symbols by
+# the neighbours the patch carries.
+nomap_fixes="kallsyms_abs rebootmode oomwarn"
 
 # The patch file of fix directory $1 for this kernel.
 fix_patchfile() {
@@ -43,4 +48,11 @@ for fixdir in "$repo"/samples/vmlinux/*/; do
 	patchgen --system-map "$symlist" -o "$out/fixes/fix_$name.ko" "${pairs[@]}" >"$out/fixes/$name.log" 2>&1 ||
 		{ cat "$out/fixes/$name.log"; die "patchgen failed for fix $name on $kid"; }
 	cp "$out/fixes/fix_$name.ko" "$guest/"
+	case " $nomap_fixes " in
+	*" $name "*)
+		patchgen --no-system-map -o "$out/fixes/fix_${name}_nomap.ko" "${pairs[@]}" \
+			>"$out/fixes/${name}_nomap.log" 2>&1 ||
+			{ cat "$out/fixes/${name}_nomap.log"; die "patchgen --no-system-map failed for fix $name on $kid"; }
+		cp "$out/fixes/fix_${name}_nomap.ko" "$guest/" ;;
+	esac
 done

@@ -147,6 +147,16 @@ TEST(replacement_in_data_refused)
 	EXPECT_EQ(0, refused_cleanly("datafunc", "replacement of cmdline_proc_show is not a function"));
 }
 
+/*
+ * A symbol of many objects whose recorded neighbours match no instance in
+ * kallsyms is refused, naming it and the number of candidates.
+ */
+TEST(symbol_evidence_undecided_refused)
+{
+	EXPECT_EQ(0, refused_cleanly("symev",
+				     "ambiguous symbol __already_done.0 ([0-9]* candidates in kallsyms, and no other symbol of its object"));
+}
+
 /* A relocation into the patch's own description is refused. */
 TEST(relocation_into_description_refused)
 {

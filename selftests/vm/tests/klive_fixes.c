@@ -313,7 +313,7 @@ static const char *reboot_mode(void)
  * vmlinux: the patch finds it by the sympos patchgen read off the kernel's
  * symbol list. Fixed, "coldplug" no longer passes for "cold".
  */
-TEST(rebootmode_whole_word)
+static void rebootmode_fix(struct __test_metadata *_metadata, const char *fix)
 {
 	char orig[32];
 
@@ -323,15 +323,42 @@ TEST(rebootmode_whole_word)
 	ASSERT_EQ(0, reboot_mode_write("coldplug"));
 	ASSERT_STREQ("cold", reboot_mode());
 	ASSERT_EQ(0, reboot_mode_write("warm"));
-	ASSERT_EQ(0, patch("rebootmode"));
+	ASSERT_EQ(0, patch(fix));
 	EXPECT_EQ(-EINVAL, reboot_mode_write("coldplug"));
 	EXPECT_STREQ("warm", reboot_mode());
 	EXPECT_EQ(0, reboot_mode_write("cold\n"));
 	EXPECT_STREQ("cold", reboot_mode());
-	ASSERT_EQ(0, unpatch("rebootmode"));
+	ASSERT_EQ(0, unpatch(fix));
 	EXPECT_EQ(0, reboot_mode_write("warmly"));
 	EXPECT_STREQ("warm", reboot_mode());
 	reboot_mode_write(orig);
+}
+
+TEST(rebootmode_whole_word)
+{
+	rebootmode_fix(_metadata, "rebootmode");
+}
+
+/*
+ * Whether klive.ko told symbol SYM apart from its namesakes by the
+ * neighbours patch fix_FIX carries (logged), or SYM is unique here.
+ */
+static bool found_by_neighbours(const char *fix, const char *sym)
+{
+	if (run("test $(grep -c ' %s$' /proc/kallsyms) -gt 1", sym))
+		return true;
+	return !run("dmesg | grep -q 'klive: fix_%s: %s is the symbol [0-9]* of [0-9]* .*neighbours'",
+		    fix, sym);
+}
+
+/*
+ * The same fix built with no symbol list (as with only the headers
+ * package): klive.ko finds mode_store() in kallsyms by its neighbours.
+ */
+TEST(rebootmode_no_symbol_list)
+{
+	rebootmode_fix(_metadata, "rebootmode_nomap");
+	EXPECT_TRUE(found_by_neighbours("rebootmode_nomap", "mode_store"));
 }
 
 /* Lines of /proc/kallsyms for absolute vmlinux symbols (type A), or -1. */
@@ -352,17 +379,30 @@ static int kallsyms_absolute(void)
  * s_show() of /proc/kallsyms is the second of several static functions of
  * that name on Debian's kernels: patchgen picked it by its neighbours.
  */
-TEST(kallsyms_abs_hidden)
+static void kallsyms_abs_fix(struct __test_metadata *_metadata, const char *fix)
 {
 	int before = kallsyms_absolute();
 
 	ASSERT_LE(0, before);
 	if (!before)
 		SKIP(return, "this kernel lists no absolute symbols");
-	ASSERT_EQ(0, patch("kallsyms_abs"));
+	ASSERT_EQ(0, patch(fix));
 	EXPECT_EQ(0, kallsyms_absolute());
-	ASSERT_EQ(0, unpatch("kallsyms_abs"));
+	ASSERT_EQ(0, unpatch(fix));
 	EXPECT_EQ(before, kallsyms_absolute());
+}
+
+TEST(kallsyms_abs_hidden)
+{
+	kallsyms_abs_fix(_metadata, "kallsyms_abs");
+}
+
+/* Built with no symbol list: klive.ko finds s_show() by its neighbours. */
+TEST(kallsyms_abs_no_symbol_list)
+{
+	kallsyms_abs_fix(_metadata, "kallsyms_abs_nomap");
+	if (kallsyms_absolute())
+		EXPECT_TRUE(found_by_neighbours("kallsyms_abs_nomap", "s_show"));
 }
 
 /*
@@ -385,19 +425,39 @@ static int personality_reads(void)
  * copy (patchgen says which), and the new one in proc_pid_personality() is
  * fresh: either way each message appears at most once.
  */
-TEST(oomwarn_once_flags)
+static void oomwarn_fix(struct __test_metadata *_metadata, const char *fix)
 {
+	/* an earlier load of the fix left its lines in the log */
+	int reads = personality_reads();
+	int warned = dmesg_count("is deprecated (klive-oomwarn)");
+
 	ASSERT_EQ(58, oom_adj_to_score(1));
-	ASSERT_EQ(0, personality_reads());
-	ASSERT_EQ(0, patch("oomwarn"));
+	ASSERT_EQ(reads, personality_reads());
+	ASSERT_EQ(0, patch(fix));
 	EXPECT_EQ(59, oom_adj_to_score(1));
 	EXPECT_EQ(59, oom_adj_to_score(1));
-	EXPECT_GE(1, dmesg_count("is deprecated (klive-oomwarn)"));
-	EXPECT_EQ(1, personality_reads());
-	EXPECT_EQ(1, personality_reads());
-	ASSERT_EQ(0, unpatch("oomwarn"));
+	EXPECT_GE(warned + 1, dmesg_count("is deprecated (klive-oomwarn)"));
+	EXPECT_EQ(reads + 1, personality_reads());
+	EXPECT_EQ(reads + 1, personality_reads());
+	ASSERT_EQ(0, unpatch(fix));
 	EXPECT_EQ(58, oom_adj_to_score(1));
 	oom_adj_to_score(0);
+}
+
+TEST(oomwarn_once_flags)
+{
+	oomwarn_fix(_metadata, "oomwarn");
+}
+
+/*
+ * Built with no symbol list: __set_oom_adj()'s print-once flag is found by
+ * its neighbours or, as patchgen does with a list when they cannot tell,
+ * the patch's own copy is used (logged either way).
+ */
+TEST(oomwarn_no_symbol_list)
+{
+	oomwarn_fix(_metadata, "oomwarn_nomap");
+	EXPECT_EQ(0, run("dmesg | grep -q 'klive: fix_oomwarn_nomap: .*__already_done'"));
 }
 
 #define BPF_JIT_ENABLE "/proc/sys/net/core/bpf_jit_enable"
