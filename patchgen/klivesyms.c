@@ -5,11 +5,13 @@
 #include "util.h"
 
 #include <elf.h>
+#include <fcntl.h>
 #include <libkmod.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The symbol every patch module imports from klive.ko. */
@@ -71,20 +73,66 @@ static bool export_crc(const struct elfobj *o, const char *name, uint32_t *crc)
 }
 
 /*
+ * PATH itself, or for a compressed module (DKMS compresses them as the
+ * kernel's own are, e.g. klive.ko.xz for Debian's 6.12) a copy in TMPDIR
+ * decompressed by the usual tool; NULL, with a warning, if that fails.
+ */
+static char *uncompressed(const char *path, const char *tmpdir)
+{
+	static const char *const tools[][2] = {
+		{ ".xz", "xz" }, { ".zst", "zstd" }, { ".gz", "gzip" },
+	};
+	size_t i, len = strlen(path), n;
+	char *out;
+	int fd, status;
+	pid_t pid;
+
+	for (i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		n = strlen(tools[i][0]);
+		if (len > n && !strcmp(path + len - n, tools[i][0]))
+			break;
+	}
+	if (i == sizeof(tools) / sizeof(tools[0]))
+		return xstrdup(path);
+	out = xasprintf("%s/klive-installed.ko", tmpdir);
+	pid = fork();
+	if (pid < 0)
+		fatal("patchgen", "fork: %m");
+	if (!pid) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0)
+			_exit(127);
+		dup2(fd, 1);
+		execlp(tools[i][1], tools[i][1], "-dc", path, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "patchgen: %s: cannot decompress it with %s; not used\n",
+			path, tools[i][1]);
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/*
  * Write TMPDIR/klive.symvers from klive.ko at PATH if it was built for
  * K's release (with a version for its export when K has MODVERSIONS).
  */
 static char *symvers_from(const struct kinfo *k, const char *path, const char *tmpdir)
 {
 	struct elfobj o;
-	char *rel, *out = NULL;
+	char *rel, *out = NULL, *elf;
 	uint32_t crc = 0;
 	size_t i;
 	FILE *f;
 
 	if (access(path, R_OK))
 		return NULL;
-	elfobj_read(&o, path);
+	elf = uncompressed(path, tmpdir);
+	if (!elf)
+		return NULL;
+	elfobj_read(&o, elf);
 	rel = vermagic_release(&o);
 	if (rel && !strcmp(rel, k->release) &&
 	    (export_crc(&o, KLIVE_EXPORT, &crc) || !k->modversions)) {
@@ -108,6 +156,7 @@ static char *symvers_from(const struct kinfo *k, const char *path, const char *t
 			fatal(out, "cannot write: %m");
 	}
 	free(rel);
+	free(elf);
 	return out;
 }
 
@@ -166,8 +215,9 @@ char *klivesyms_find(struct kinfo *k, const char *override, const char *tmpdir,
 		kinfo_add_symvers(k, override);
 		return xstrdup(override);
 	}
-	cand[0] = installed_klive(k->release);
-	cand[1] = built_klive();
+	/* the tree's own first: the README's commands load that one */
+	cand[0] = built_klive();
+	cand[1] = installed_klive(k->release);
 	for (i = 0; i < 2; i++) {
 		if (!out && cand[i]) {
 			out = symvers_from(k, cand[i], tmpdir);

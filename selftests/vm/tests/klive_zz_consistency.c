@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/io_uring.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -480,33 +481,36 @@ TEST_F_TIMEOUT(cons, fork_inherits_state, 90)
 	ASSERT_EQ(0, run("rmmod block_fix"));
 }
 
-/* Threads of pid_reuse_keeps_state: how many ran, how many read v2. */
-static atomic_int reuse_runs, reuse_v2;
+/* Children of pid_reuse_keeps_state: how many ran, how many read v2. */
+struct reuse_counts {
+	atomic_int runs, v2;
+};
 
-static void *reuse_thread_fn(void *arg)
+/*
+ * For ms, fork children that read the version and exit, and reap each at
+ * once: its pid is free again while it may still run the end of its exit.
+ */
+static void reuse_spawner(struct reuse_counts *rc, int ms)
 {
+	long end = now_ms() + ms;
 	char buf[16];
-
-	(void)arg;
-	read_into(BLOCK "version", buf, sizeof(buf));
-	atomic_fetch_add(&reuse_runs, 1);
-	if (!strcmp(buf, "v2\n"))
-		atomic_fetch_add(&reuse_v2, 1);
-	return NULL;
-}
-
-/* Create short-lived threads for ms; each exits (and is reaped) at once. */
-static void *reuse_spawner_fn(void *arg)
-{
-	long end = now_ms() + (long)(intptr_t)arg;
-	pthread_t t;
+	pid_t pid;
+	int st;
 
 	while (now_ms() < end) {
-		if (pthread_create(&t, NULL, reuse_thread_fn, NULL))
+		pid = fork();
+		if (pid < 0)
 			continue;	/* no pid free: try again */
-		pthread_detach(t);
+		if (pid == 0) {
+			read_into(BLOCK "version", buf, sizeof(buf));
+			_exit(strcmp(buf, "v2\n") ? 1 : 0);
+		}
+		if (waitpid(pid, &st, 0) != pid)
+			continue;
+		atomic_fetch_add(&rc->runs, 1);
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+			atomic_fetch_add(&rc->v2, 1);
 	}
-	return NULL;
 }
 
 /*
@@ -518,9 +522,12 @@ static void *reuse_spawner_fn(void *arg)
 TEST_F_TIMEOUT(cons, pid_reuse_keeps_state, 90)
 {
 	char pid_max[32], res[64];
-	pthread_t spawners[4];
+	struct reuse_counts *rc;
+	pid_t spawners[4];
 	int fd, i, before;
 
+	rc = mmap(NULL, sizeof(*rc), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, rc);
 	ASSERT_LT(0, start_holder(self, &fd));
 	ASSERT_EQ(0, wait_sleepers(1));
 	before = dmesg_count("new tasks shared their pid with an exiting task");
@@ -530,17 +537,20 @@ TEST_F_TIMEOUT(cons, pid_reuse_keeps_state, 90)
 
 	read_into("/proc/sys/kernel/pid_max", pid_max, sizeof(pid_max));
 	ASSERT_EQ(0, write_str("/proc/sys/kernel/pid_max", "308"));
-	atomic_store(&reuse_runs, 0);
-	atomic_store(&reuse_v2, 0);
+	for (i = 0; i < 4; i++) {
+		spawners[i] = fork();
+		if (spawners[i] == 0) {
+			reuse_spawner(rc, 3000);
+			_exit(0);
+		}
+	}
 	for (i = 0; i < 4; i++)
-		pthread_create(&spawners[i], NULL, reuse_spawner_fn, (void *)(intptr_t)3000);
-	for (i = 0; i < 4; i++)
-		pthread_join(spawners[i], NULL);
-	usleep(200000);		/* detached threads finish */
+		if (spawners[i] > 0)
+			waitpid(spawners[i], NULL, 0);
 	EXPECT_EQ(0, write_str("/proc/sys/kernel/pid_max", pid_max));
-	TH_LOG("%d threads, %d read v2", atomic_load(&reuse_runs), atomic_load(&reuse_v2));
-	EXPECT_LT(100, atomic_load(&reuse_runs));
-	EXPECT_EQ(atomic_load(&reuse_runs), atomic_load(&reuse_v2));
+	TH_LOG("%d children, %d read v2", atomic_load(&rc->runs), atomic_load(&rc->v2));
+	EXPECT_LT(100, atomic_load(&rc->runs));
+	EXPECT_EQ(atomic_load(&rc->runs), atomic_load(&rc->v2));
 	EXPECT_EQ(0, strcmp(slurp(lp_file("block_fix", "transition")), "1\n"));
 
 	ASSERT_EQ(0, release_holders());
@@ -553,6 +563,7 @@ TEST_F_TIMEOUT(cons, pid_reuse_keeps_state, 90)
 	ASSERT_EQ(0, write_str(lp_file("block_fix", "enabled"), "0"));
 	ASSERT_EQ(0, wait_gone("block_fix", 10000));
 	ASSERT_EQ(0, run("rmmod block_fix"));
+	munmap(rc, sizeof(*rc));
 }
 
 /* A pinned user task spinning without syscalls must not hold a transition. */
