@@ -128,6 +128,12 @@ static void cleanup(void)
 	}
 }
 
+/* At exit, after cleanup(): what the run allocated (util.h). */
+static void release(void)
+{
+	util_release_all();
+}
+
 /* PATH made absolute if it exists (else as given, for the error message). */
 static const char *absolute(const char *path)
 {
@@ -493,6 +499,7 @@ int main(int argc, char **argv)
 	char *modname = NULL, *defkdir = NULL, *symvers = NULL, *symvers_from = NULL;
 	const char *name;
 
+	atexit(release);
 	parse(argc, argv, &o);
 	npairs = (size_t)o.nobjs / 2;
 	pairs = xcalloc(npairs, sizeof(*pairs));

@@ -1,13 +1,96 @@
 /* util.c - error reporting, allocation and string helpers shared by all stages. */
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef PATCHGEN_FUZZ
-#define fuzz_alloc(old, p) ((void)0)
-#endif
+#undef free	/* this file frees for real */
+
+/*
+ * A run's memory: every block the x*() allocators hand out stays in this
+ * open-addressing set of pointers (TOMB marks a removed one) until it is
+ * freed, and util_release_all() frees the rest at the end of the run. The
+ * stages' data lives for the whole run, so this is its owner; what is not
+ * a block of ours (libelf, libdw and capstone handles, files) must still
+ * be closed by the stage that opened it, and leak checking sees it.
+ */
+#define TOMB ((void *)1)
+static void **live;
+static size_t cap, used;	/* used counts tombstones too */
+
+static size_t slot_of(const void *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+static void track(void *p)
+{
+	size_t i;
+
+	if ((used + 1) * 2 > cap) {
+		void **old = live;
+		size_t oldcap = cap, j;
+
+		cap = cap ? cap * 2 : 4096;
+		live = calloc(cap, sizeof(*live));
+		if (!live) {
+			fputs("patchgen: out of memory\n", stderr);
+			exit(1);
+		}
+		used = 0;
+		for (j = 0; j < oldcap; j++)
+			if (old[j] && old[j] != TOMB)
+				track(old[j]);
+		free(old);
+	}
+	for (i = slot_of(p); live[i] && live[i] != TOMB; i = (i + 1) & (cap - 1))
+		;
+	if (!live[i])
+		used++;
+	live[i] = p;
+}
+
+static void untrack(void *p)
+{
+	size_t i;
+
+	if (!cap || !p)
+		return;
+	for (i = slot_of(p); live[i]; i = (i + 1) & (cap - 1))
+		if (live[i] == p) {
+			live[i] = TOMB;
+			return;
+		}
+}
+
+void xfree(void *p)
+{
+	untrack(p);
+	free(p);
+}
+
+void util_release_all(void)
+{
+	size_t i;
+
+	for (i = 0; i < cap; i++)
+		if (live[i] && live[i] != TOMB)
+			free(live[i]);
+	free(live);
+	live = NULL;
+	cap = used = 0;
+}
+
+void util_forget_all(void)
+{
+	free(live);
+	live = NULL;
+	cap = used = 0;
+}
 
 _Noreturn void fatal(const char *file, const char *fmt, ...)
 {
@@ -48,17 +131,19 @@ void *xcalloc(size_t n, size_t size)
 
 	if (!p)
 		fatal("patchgen", "out of memory");
-	fuzz_alloc(NULL, p);
+	track(p);
 	return p;
 }
 
 void *xrealloc(void *p, size_t size)
 {
-	void *q = realloc(p, size ? size : 1);
+	void *q;
 
+	untrack(p);	/* before: p is gone once realloc() moved it */
+	q = realloc(p, size ? size : 1);
 	if (!q)
 		fatal("patchgen", "out of memory");
-	fuzz_alloc(p, q);
+	track(q);
 	return q;
 }
 
@@ -68,7 +153,7 @@ char *xstrdup(const char *s)
 
 	if (!p)
 		fatal("patchgen", "out of memory");
-	fuzz_alloc(NULL, p);
+	track(p);
 	return p;
 }
 
@@ -122,7 +207,7 @@ void sb_printf(struct strbuf *sb, const char *fmt, ...)
 
 void sb_free(struct strbuf *sb)
 {
-	free(sb->buf);
+	xfree(sb->buf);
 	sb->buf = NULL;
 	sb->len = sb->cap = 0;
 }

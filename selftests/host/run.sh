@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 build=$repo/build/host-tests
 pg=$repo/build/patchgen-san/patchgen
-export ASAN_OPTIONS=detect_leaks=0:abort_on_error=0
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
 make -s -C "$repo/patchgen" SANITIZE=1 >/dev/null || { echo "not ok 1 - build patchgen"; echo "0 passed, 1 failed"; exit 1; }

@@ -7,7 +7,7 @@
  * end in fatal() or refusals, each one line, and never in a sanitizer
  * report. Built with patchgen's sources and -DPATCHGEN_FUZZ (util.h):
  * fatal() comes back here by longjmp and each input's allocations are freed
- * when it is done, so one process runs millions of inputs.
+ * (util_release_all()) when it is done, so one process runs millions of inputs.
  *
  * The target kernel: $PATCHGEN_FUZZ_KDIR with $PATCHGEN_FUZZ_SYSMAP, or a
  * stand-in directory made at start (exports, config, release; no System.map).
@@ -32,8 +32,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#undef free	/* this file frees for real */
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,89 +39,8 @@ static struct kinfo kinfo;
 static int fds[2];
 static char paths[2][64];
 static jmp_buf on_fatal;
-static bool running;	/* inside one input: track allocations, return from fatal() */
+static bool running;	/* inside one input: return from fatal() */
 static bool verbose;	/* $FUZZ_LIST_VERBOSE: print what patchgen would, to rerun a finding */
-
-/*
- * The allocations of the current input: an open-addressing set of
- * pointers (TOMB marks a removed one), all freed when the input is done.
- */
-#define TOMB ((void *)1)
-static void **live;
-static size_t cap, used;	/* used counts tombstones too */
-
-static size_t slot_of(const void *p)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
-
-	return (size_t)(h >> 32) & (cap - 1);
-}
-
-static void track(void *p)
-{
-	size_t i;
-
-	if ((used + 1) * 2 > cap) {
-		void **old = live;
-		size_t oldcap = cap, j;
-
-		cap = cap ? cap * 2 : 4096;
-		live = calloc(cap, sizeof(*live));
-		if (!live)
-			abort();
-		used = 0;
-		for (j = 0; j < oldcap; j++)
-			if (old[j] && old[j] != TOMB)
-				track(old[j]);
-		free(old);
-	}
-	for (i = slot_of(p); live[i] && live[i] != TOMB; i = (i + 1) & (cap - 1))
-		;
-	if (!live[i])
-		used++;
-	live[i] = p;
-}
-
-static void untrack(void *p)
-{
-	size_t i;
-
-	if (!cap)
-		return;
-	for (i = slot_of(p); live[i]; i = (i + 1) & (cap - 1))
-		if (live[i] == p) {
-			live[i] = TOMB;
-			return;
-		}
-}
-
-static void release_all(void)
-{
-	size_t i;
-
-	for (i = 0; i < cap; i++) {
-		if (live[i] && live[i] != TOMB)
-			free(live[i]);
-		live[i] = NULL;
-	}
-	used = 0;
-}
-
-void fuzz_alloc(void *old, void *p)
-{
-	if (!running)
-		return;
-	if (old)
-		untrack(old);
-	track(p);
-}
-
-void fuzz_free(void *p)
-{
-	if (running && p)
-		untrack(p);
-	free(p);
-}
 
 /* patchgen's promise: every message is one line. A broken one is a finding. */
 static void one_line(const char *kind, const char *file, const char *msg)
@@ -292,6 +209,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		}
 		snprintf(paths[i], sizeof(paths[i]), "/proc/self/fd/%d", fds[i]);
 	}
+	util_forget_all();	/* the kernel facts stay for every input */
 	return 0;
 }
 
@@ -313,6 +231,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!setjmp(on_fatal))
 		list_pair();
 	running = false;
-	release_all();
+	util_release_all();	/* what this input allocated */
 	return 0;
 }
