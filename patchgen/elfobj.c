@@ -32,6 +32,11 @@ static const char *elf_err(void)
  * those of a compressed section (-gz debug info): they apply to the inflated
  * contents, which only libdw reads (layout.c), relocating them itself.
  */
+static bool is_dwarf(const struct section *s)
+{
+	return s->name && !strncmp(s->name, ".debug_", 7) && !(s->flags & SHF_ALLOC);
+}
+
 static char *read_relas(struct elfobj *o, Elf_Scn *scn, const GElf_Shdr *sh)
 {
 	Elf_Data *d;
@@ -40,7 +45,7 @@ static char *read_relas(struct elfobj *o, Elf_Scn *scn, const GElf_Shdr *sh)
 
 	if (sh->sh_entsize != sizeof(Elf64_Rela) || sh->sh_size % sizeof(Elf64_Rela) ||
 	    !sh->sh_info || sh->sh_info >= o->nsecs || o->secs[sh->sh_info].relas ||
-	    (o->secs[sh->sh_info].flags & SHF_COMPRESSED))
+	    (o->secs[sh->sh_info].flags & SHF_COMPRESSED) || is_dwarf(&o->secs[sh->sh_info]))
 		return NULL;
 	n = sh->sh_size / sizeof(Elf64_Rela);
 	d = elf_getdata(scn, NULL);
@@ -138,6 +143,16 @@ static char *load(struct elfobj *o, Elf *elf)
 		s->align = sh.sh_addralign;
 		s->link = sh.sh_link;
 		s->info = sh.sh_info;
+		/*
+		 * DWARF is libdw's (layout.c), never part of a patch: listed,
+		 * not copied, and its relocations are not read (in a kernel
+		 * object they outnumber all others several times over).
+		 */
+		if (is_dwarf(s)) {
+			s->size = 0;
+			s->data = xcalloc(1, 1);
+			continue;
+		}
 		if (sh.sh_type != SHT_NOBITS) {
 			Elf_Data *d = sh.sh_size ? elf_rawdata(scn, NULL) : NULL;
 			unsigned char *copy;

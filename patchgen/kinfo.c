@@ -57,7 +57,8 @@ void *strmap_get(const struct strmap *m, const char *key)
 	return m->keys[i] ? m->vals[i] : NULL;
 }
 
-void strmap_put(struct strmap *m, const char *key, void *val)
+/* Put KEY (copied when COPY, else it must outlive the map) -> VAL. */
+static void put(struct strmap *m, char *key, bool copy, void *val)
 {
 	size_t i;
 
@@ -68,19 +69,22 @@ void strmap_put(struct strmap *m, const char *key, void *val)
 
 		for (i = 0; i < m->cap; i++)
 			if (m->keys[i])
-				strmap_put(&big, m->keys[i], m->vals[i]);
-		for (i = 0; i < m->cap; i++)
-			free(m->keys[i]);
+				put(&big, m->keys[i], false, m->vals[i]);
 		free(m->keys);
 		free(m->vals);
 		*m = big;
 	}
 	i = slot(m, key);
 	if (!m->keys[i]) {
-		m->keys[i] = xstrdup(key);
+		m->keys[i] = copy ? xstrdup(key) : key;
 		m->n++;
 	}
 	m->vals[i] = val;
+}
+
+void strmap_put(struct strmap *m, const char *key, void *val)
+{
+	put(m, (char *)key, true, val);
 }
 
 static bool is_file(const char *p)
@@ -129,25 +133,59 @@ static void load_release(struct kinfo *k)
 	sscanf(k->release, "%d.%d", &k->version, &k->patchlevel);
 }
 
-/* Add the exports listed in the Module.symvers at PATH; false if unreadable. */
+/* The next tab-ended field of the line at *P, NUL-terminated in place ("" past its end). */
+static char *field(char **p)
+{
+	char *f = *p;
+	size_t n = strcspn(f, "\t");
+
+	*p = f + n;
+	if (f[n])
+		*(*p)++ = 0;
+	return f;
+}
+
+/*
+ * Add the exports listed in the Module.symvers at PATH; false if unreadable.
+ * The file is read whole and its fields split in place: the map's keys and
+ * values point into it (value: module NUL type NUL namespace), so tens of
+ * thousands of exports cost one allocation.
+ */
 bool kinfo_add_symvers(struct kinfo *k, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char line[1024];
+	char *buf, *p;
+	long len;
 
 	if (!f)
 		return false;
-	while (fgets(line, sizeof(line), f)) {
-		char *crc = strtok(line, "\t\n"), *name = strtok(NULL, "\t\n");
-		char *mod = strtok(NULL, "\t\n");
-		char *type = strtok(NULL, "\t\n"), *ns = strtok(NULL, "\t\n");
-
-		if (!crc || !name || !mod || !type)
-			continue;
-		free(strmap_get(k->exports, name));
-		strmap_put(k->exports, name, xasprintf("%s\t%s", mod, ns ? ns : ""));
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return false;
+	}
+	buf = xcalloc(1, (size_t)len + 2);
+	if (fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		fclose(f);
+		free(buf);
+		return false;
 	}
 	fclose(f);
+	buf[len] = '\n';
+	for (p = buf; *p; ) {
+		char *line = p, *eol = strchr(p, '\n');
+		char *crc, *name, *mod, *type;
+
+		*eol = 0;
+		p = eol + 1;
+		crc = field(&line);
+		name = field(&line);
+		mod = field(&line);
+		type = field(&line);
+		field(&line);	/* namespace, "" when none */
+		if (!*crc || !*name || !*mod || !*type)
+			continue;
+		put(k->exports, name, false, mod);
+	}
 	return true;
 }
 
@@ -324,13 +362,7 @@ void kinfo_load(struct kinfo *k, const char *kdir, const char *sysmap)
 
 const char *kinfo_export_module(const struct kinfo *k, const char *name)
 {
-	static char buf[256];
-	const char *v = strmap_get(k->exports, name);
-
-	if (!v)
-		return NULL;
-	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(v, "\t"), v);
-	return buf;
+	return strmap_get(k->exports, name);
 }
 
 const char *kinfo_export_ns(const struct kinfo *k, const char *name)
@@ -339,7 +371,8 @@ const char *kinfo_export_ns(const struct kinfo *k, const char *name)
 
 	if (!v)
 		return NULL;
-	v = strchr(v, '\t') + 1;
+	v += strlen(v) + 1;	/* the type */
+	v += strlen(v) + 1;
 	return *v ? v : NULL;
 }
 

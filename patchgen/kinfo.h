@@ -11,7 +11,7 @@ struct kinfo {
 	const char *kdir;
 	char *release;		/* UTS_RELEASE */
 	int version, patchlevel;
-	struct strmap *exports;	/* name -> "module\tnamespace" */
+	struct strmap *exports;	/* name -> "module\0type\0namespace" */
 	struct strmap *sysmap;	/* name -> struct koccur, NULL when unavailable */
 	char *sysmap_path;
 	char *symtypes;		/* type letter of each list entry, in kallsyms order */

@@ -7,7 +7,8 @@
 # per-call modules (callbench_target.ko and its klive and livepatch patches)
 # and callbench, packs them into build/KID/bench-vm/initramfs.cpio.gz, boots
 # it and prints the guest's figures, then patchgen's time on
-# kernel/sched/core.o and mm/memory.o (patchgen.sh). Figures are printed, not
+# kernel/sched/core.o and mm/memory.o (patchgen.sh) and its time and memory
+# against create-diff-object (peer.sh, 6.1 only). Figures are printed, not
 # asserted.
 # KLIVE_BENCH_ONLY=percall: only the per-call part (no transition times, no
 # patchgen). KLIVE_BENCH_CPUS: CPU models to boot each kernel with (default
@@ -79,5 +80,7 @@ for kid in $kids; do
 	[ "$only" = percall ] && continue
 	echo "=== $kid: patchgen on the largest objects, one-line change"
 	bash selftests/bench/patchgen.sh "$kid" || rc=1
+	echo "=== $kid: patchgen against kpatch's create-diff-object, small to large objects"
+	bash selftests/bench/peer.sh "$kid" || rc=1
 done
 exit $rc
