@@ -40,12 +40,23 @@ static char **subdirs(const char *dir, size_t *n)
 	return v;
 }
 
+/* A patch's integer sysfs FILE, or -1 where the kernel has none (6.1's livepatch: stack_order, replace). */
+static int lp_int(const char *name, const char *file)
+{
+	char *s = lp_read(name, file);
+	int v = s ? atoi(s) : -1;
+
+	free(s);
+	return v;
+}
+
 static void list_one(const char *name, int first)
 {
 	char dir[512], odir[1024];
 	char **objs, **funcs, *module;
 	size_t no, nf, i, j;
 	int klive = lp_is_klive(name);
+	int order = lp_int(name, "stack_order"), replace = lp_int(name, "replace");
 
 	snprintf(dir, sizeof(dir), LP_ROOT "/%s", name);
 	objs = subdirs(dir, &no);
@@ -55,13 +66,23 @@ static void list_one(const char *name, int first)
 		out_jstr(stdout, name);
 		printf(", \"owner\": \"%s\", \"module\": ", klive ? "klive" : "livepatch");
 		out_jstr(stdout, module);
-		printf(", \"enabled\": %s, \"transition\": %s, \"objects\": [",
+		printf(", \"enabled\": %s, \"transition\": %s",
 		       lp_flag(name, "enabled") == 1 ? "true" : "false",
 		       lp_flag(name, "transition") == 1 ? "true" : "false");
+		if (order >= 0)
+			printf(", \"stack_order\": %d", order);
+		if (replace >= 0)
+			printf(", \"replace\": %s", replace ? "true" : "false");
+		printf(", \"objects\": [");
 	} else {
-		printf("%s  (%s, module %s)  enabled=%d transition=%d\n", name,
+		printf("%s  (%s, module %s)  enabled=%d transition=%d", name,
 		       klive ? "klive" : "kernel livepatch", module ? module : "?",
 		       lp_flag(name, "enabled"), lp_flag(name, "transition"));
+		if (order >= 0)
+			printf(" stack_order=%d", order);
+		if (replace >= 0)
+			printf(" replace=%d", replace);
+		printf("\n");
 	}
 	for (i = 0; i < no; i++) {
 		snprintf(odir, sizeof(odir), "%s/%s", dir, objs[i]);

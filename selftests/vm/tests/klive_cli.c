@@ -83,11 +83,11 @@ TEST_F_TIMEOUT(cli, load_list_unload, 120)
 	EXPECT_NE(NULL, strstr(slurp("/proc/cmdline"), REDACTED));
 
 	ASSERT_EQ(0, klive("list"));
-	EXPECT_NE(NULL, strstr(output(), "cmdline_fix  (klive, module cmdline_fix)  enabled=1 transition=0"))
+	EXPECT_NE(NULL, strstr(output(), "cmdline_fix  (klive, module cmdline_fix)  enabled=1 transition=0 stack_order=1 replace=0\n"))
 		TH_LOG("%s", output());
 	EXPECT_NE(NULL, strstr(output(), "    vmlinux: cmdline_proc_show,1")) TH_LOG("%s", output());
 	ASSERT_EQ(0, klive("--json list"));
-	EXPECT_NE(NULL, strstr(output(), "{\"name\": \"cmdline_fix\", \"owner\": \"klive\", \"module\": \"cmdline_fix\", \"enabled\": true, \"transition\": false, \"objects\": [{\"name\": \"vmlinux\", \"functions\": [\"cmdline_proc_show,1\"]}]}"))
+	EXPECT_NE(NULL, strstr(output(), "{\"name\": \"cmdline_fix\", \"owner\": \"klive\", \"module\": \"cmdline_fix\", \"enabled\": true, \"transition\": false, \"stack_order\": 1, \"replace\": false, \"objects\": [{\"name\": \"vmlinux\", \"functions\": [\"cmdline_proc_show,1\"]}]}"))
 		TH_LOG("%s", output());
 
 	ASSERT_EQ(0, klive("unload cmdline_fix")) TH_LOG("%s", output());
