@@ -5,7 +5,8 @@
 # part of the suite) of klive_mix's and klive_block's fixes while threads
 # call the patched functions, fork, and sleep in affected code. Prints the
 # figures per kernel and CPU model; an oops, warning, mixed round trip or
-# leaked module fails it. Last line: "N passed, N failed".
+# leaked module fails it; the guest prints its progress every 100 cycles.
+# Last line: "N passed, N failed".
 set -u -o pipefail
 cd "$(dirname "$0")/.."
 . selftests/vm/kernels.sh

@@ -207,6 +207,10 @@ TEST_F_TIMEOUT(stress, patch_unpatch_cycles, 86400)
 			TH_LOG("cycle %d: blocking '%s'", c, slurp(lp_file("block_fix", "blocking")));
 		ASSERT_EQ(0, unpatch("block_fix")) TH_LOG("cycle %d", c);
 		ASSERT_EQ(0, unpatch("mix_fix")) TH_LOG("cycle %d", c);
+		/* a long run under TCG takes hours: say how far it is */
+		if ((c + 1) % 100 == 0 && c + 1 < n)
+			printf("# stress: %d of %d cycles in %ld s, mismatches so far %lu\n",
+			       c + 1, n, (now_ms() - start) / 1000, atomic_load(&s.mismatches));
 	}
 	atomic_store(&s.stop, true);
 	write_str(BLOCK "ctl", "release");
