@@ -1,4 +1,4 @@
-/* main.c - patchgen command line: run read, correlate, compare, select, notrace, codedata, layout, special, callbacks, runpre, symev, emit and link. */
+/* main.c - patchgen command line: run read, correlate, compare, select, textsec, notrace, codedata, layout, special, callbacks, runpre, symev, emit and link. */
 #include "callbacks.h"
 #include "codedata.h"
 #include "compare.h"
@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "resolve.h"
 #include "runpre.h"
+#include "textsec.h"
 #include "symev.h"
 #include "select.h"
 #include "sign.h"
@@ -542,6 +543,7 @@ int main(int argc, char **argv)
 		check_pair(p);
 		compare_views(&p->vo, &p->vn);
 		select_funcs(&p->vn);
+		textsec_select(&p->vn);
 		notrace_redirect(p);
 		codedata_bind(&p->vn);
 		p->carried = strmap_new();
