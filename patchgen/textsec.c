@@ -16,10 +16,13 @@ enum textsec_kind {
  * Code sections of 6.1/6.12 that are not plain .text, one row each (a
  * section that holds functions and is not listed is carried as .text is:
  * .text.unlikely, .text.hot, .ref.text, .sched.text, .spinlock.text,
- * .softirqentry.text; __init/__exit code is refused in select.c).
+ * .softirqentry.text, whose copies only escape the kernel's own attribution:
+ * /proc/PID/wchan, profiling, stack depot trimming; __init/__exit code is
+ * refused in select.c).
  */
 static const struct textsec {
 	const char *name;
+	bool prefix;	/* NAME starts the section's name */
 	enum textsec_kind kind;
 	const char *why;
 } textsecs[] = {
@@ -42,8 +45,25 @@ static const struct textsec {
 		.why = "kprobes must not probe it; a copy in module memory could be probed",
 	},
 	{
+		.name = ".irqentry.text", .kind = TS_REFUSE,
+		.why = "interrupt entry code: stack traces are cut there (filter_irq_stacks()) and on x86 it lies in the entry area; a copy in module memory is neither",
+	},
+	{
 		.name = ".head.text", .kind = TS_REFUSE,
 		.why = "it runs only at boot",
+	},
+	{
+		.name = ".static_call.text", .kind = TS_REFUSE,
+		.why = "a static call trampoline is rewritten through its key by static_call_update(); a copy would not be",
+	},
+	/* retpoline and return thunks: alternatives and call sites name the running ones */
+	{
+		.name = ".text.__x86.", .prefix = true, .kind = TS_REFUSE,
+		.why = "the kernel's call sites and alternatives use the running thunks, never a copy",
+	},
+	{
+		.name = ".text..__x86.", .prefix = true, .kind = TS_REFUSE,
+		.why = "the kernel's call sites and alternatives use the running thunks, never a copy",
 	},
 };
 
@@ -52,7 +72,8 @@ static const struct textsec *textsec_of(const char *name)
 	size_t i;
 
 	for (i = 0; i < sizeof(textsecs) / sizeof(textsecs[0]); i++)
-		if (!strcmp(textsecs[i].name, name))
+		if (textsecs[i].prefix ? !strncmp(textsecs[i].name, name, strlen(textsecs[i].name)) :
+		    !strcmp(textsecs[i].name, name))
 			return &textsecs[i];
 	return NULL;
 }
