@@ -1,6 +1,7 @@
 /* textsec.c - code in the kernel's special text sections: pieces carried with the code that jumps to them, functions refused where the kernel tells code by its section. */
 #include "textsec.h"
 #include "disasm.h"
+#include "special.h"
 #include "util.h"
 
 #include <elf.h>
@@ -159,4 +160,80 @@ const char *textsec_carry(struct builder *b, struct pair *p, const struct sectio
 	}
 	plan_count_special(b->plan, s->name, owner ? owner : *label);
 	return NULL;
+}
+
+/* The target of relocation R of S at entry offset E + FOFF, when there is one. */
+static bool field_target(const struct elfobj *o, const struct section *s, uint64_t at,
+			 const struct symbol **sym, uint64_t *to)
+{
+	size_t i = elfobj_rela_lower(s, at);
+
+	if (i >= s->nrelas || s->relas[i].off != at)
+		return false;
+	*sym = &o->syms[s->relas[i].sym];
+	*to = (uint64_t)sym_plus_addend(*sym, &s->relas[i]);
+	return (*sym)->shndx < o->nsecs;
+}
+
+/* Whether OFF of .altinstr_aux S lies in a piece T's code jumps to. */
+static bool aux_of(const struct objview *v, const struct item *t, const struct section *s,
+		   uint64_t off)
+{
+	uint64_t start, size;
+	size_t i;
+
+	for (i = 0; i < t->nrelas; i++) {
+		const struct rela *r = &t->relas[i];
+		const struct symbol *sym = &v->o->syms[r->sym];
+		const struct insn *in = code_map_find(&t->map, r->off);
+		int64_t delta = in && rela_pcrel(r->type) ? (int64_t)(in->off + in->len - r->off) : 0;
+		const char *err;
+
+		if (sym->shndx != s->idx)
+			continue;
+		err = textsec_piece(v->o, s, (uint64_t)wrap_add(sym_plus_addend(sym, r), delta),
+				    &start, &size);
+		if (err)
+			free((char *)err);
+		else if (off >= start && off < start + size)
+			return true;
+	}
+	return false;
+}
+
+/* Whether OFF of .altinstr_replacement S replaces code of an alternative site in T. */
+static bool replacement_of(const struct objview *v, const struct item *t, const struct section *s,
+			   uint64_t off)
+{
+	unsigned int line, es = special_entry_layout(v->k, ".altinstructions", &line);
+	const struct elfobj *o = v->o;
+	const struct symbol *sym;
+	uint64_t e, site, repl;
+	size_t i;
+
+	for (i = 1; i < o->nsecs && es; i++) {
+		const struct section *a = &o->secs[i];
+
+		if (strcmp(a->name, ".altinstructions") || !a->data)
+			continue;
+		for (e = 0; e + es <= a->size; e += es) {
+			if (!field_target(o, a, e, &sym, &site) || sym->shndx != t->sec->idx ||
+			    site < t->sym->value || site >= t->sym->value + t->sym->size ||
+			    !field_target(o, a, e + 4, &sym, &repl) || sym->shndx != s->idx)
+				continue;
+			if (off >= repl && off < repl + a->data[e + es - 1])
+				return true;
+		}
+	}
+	return false;
+}
+
+bool textsec_piece_of(const struct objview *v, const struct item *t, const struct section *s,
+		      uint64_t off)
+{
+	if (!strcmp(s->name, ".altinstr_aux"))
+		return aux_of(v, t, s, off);
+	if (!strcmp(s->name, ".altinstr_replacement"))
+		return replacement_of(v, t, s, off);
+	return false;
 }

@@ -26,4 +26,12 @@ const char *textsec_piece(const struct elfobj *o, const struct section *s, uint6
 const char *textsec_carry(struct builder *b, struct pair *p, const struct section *s,
 			  uint64_t ref, const char **label, uint64_t *start);
 
+/*
+ * Whether code at OFF of S belongs to function T (of V): a piece of
+ * .altinstr_aux T jumps to, or the replacement of an alternative whose
+ * site is in T. Their jumps back into T are T's own, no way in.
+ */
+bool textsec_piece_of(const struct objview *v, const struct item *t, const struct section *s,
+		      uint64_t off);
+
 #endif
