@@ -105,7 +105,9 @@ static const char usage[] =
 "patchgen refuses, with one line 'patchgen: FILE: REASON' and exit\n"
 "status 1, whatever it cannot patch correctly: changed data, __init code,\n"
 "other notrace functions, ambiguous local symbols, special sections it does not\n"
-"know, and (from the objects' DWARF) a changed layout of a type the changed\n"
+"know, functions in entry, noinstr and idle text sections (the\n"
+"static_cpu_has() tests in .altinstr_aux go with their function), and (from\n"
+"the objects' DWARF) a changed layout of a type the changed\n"
 "code uses or a changed prototype of a redirected function.\n";
 
 struct options {
