@@ -2,6 +2,7 @@
 #include "compare.h"
 #include "lineno.h"
 #include "special.h"
+#include "textsec.h"
 #include "util.h"
 
 #include <elf.h>
@@ -113,6 +114,18 @@ static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
 			  (int)strnlen((const char *)s->data + ref, s->size - ref),
 			  (const char *)s->data + ref);
 		return;
+	}
+	/* a piece of its function in a special text section: its code counts, not its place */
+	if ((s->flags & SHF_EXECINSTR) && depth < 2) {
+		uint64_t start, size;
+		const char *err = textsec_piece(v->o, s, ref, &start, &size);
+
+		if (!err) {
+			sb_printf(sb, "piece:%s%+lld", s->name, (long long)wrap_sub(a, (int64_t)start));
+			content_key(v, s, start, size, depth, sb);
+			return;
+		}
+		free((char *)err);
 	}
 	sb_printf(sb, "sec:%s%+lld", s->name, (long long)a);
 	if (is_rodata(s))

@@ -1,4 +1,4 @@
-/* main.c - patchgen command line: run read, correlate, compare, select, notrace, codedata, layout, special, callbacks, runpre, symev, emit and link. */
+/* main.c - patchgen command line: run read, correlate, compare, select, textsec, notrace, codedata, layout, special, callbacks, runpre, symev, emit and link. */
 #include "callbacks.h"
 #include "codedata.h"
 #include "compare.h"
@@ -14,6 +14,7 @@
 #include "plan.h"
 #include "resolve.h"
 #include "runpre.h"
+#include "textsec.h"
 #include "symev.h"
 #include "select.h"
 #include "sign.h"
@@ -104,7 +105,9 @@ static const char usage[] =
 "patchgen refuses, with one line 'patchgen: FILE: REASON' and exit\n"
 "status 1, whatever it cannot patch correctly: changed data, __init code,\n"
 "other notrace functions, ambiguous local symbols, special sections it does not\n"
-"know, and (from the objects' DWARF) a changed layout of a type the changed\n"
+"know, functions in entry, noinstr and idle text sections (the\n"
+"static_cpu_has() tests in .altinstr_aux go with their function), and (from\n"
+"the objects' DWARF) a changed layout of a type the changed\n"
 "code uses or a changed prototype of a redirected function.\n";
 
 struct options {
@@ -549,6 +552,7 @@ int main(int argc, char **argv)
 		check_pair(p);
 		compare_views(&p->vo, &p->vn);
 		select_funcs(&p->vn);
+		textsec_select(&p->vn);
 		notrace_redirect(p);
 		codedata_bind(&p->vn);
 		p->carried = strmap_new();

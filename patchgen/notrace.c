@@ -1,6 +1,7 @@
 /* notrace.c - patch a changed notrace function through its callers, when they provably are all of them. */
 #include "notrace.h"
 #include "select.h"
+#include "textsec.h"
 #include "util.h"
 
 #include <elf.h>
@@ -119,6 +120,9 @@ static char *scan(const struct objview *v, const struct item *t, struct item ***
 			at = s->flags & SHF_EXECINSTR ? view_item_at(v, s->idx, r->off) : NULL;
 			if (at && at->kind == IT_FUNC)
 				continue;	/* a function's: seen above */
+			/* T's own .altinstr_aux test or alternative jumping back (textsec.c) */
+			if ((s->flags & SHF_EXECINSTR) && textsec_piece_of(v, t, s, r->off))
+				continue;
 			ref = (uint64_t)sym_plus_addend(sym, r);
 			/* code outside functions: a pc-relative field usually ends its instruction */
 			if (hit(v, t, sym->shndx, ref) ||

@@ -1,6 +1,7 @@
 /* resolve.c - turn selected functions into patch chunks and decide how each reference is written. */
 #include "resolve.h"
 #include "select.h"
+#include "textsec.h"
 #include "util.h"
 
 #include <elf.h>
@@ -416,9 +417,19 @@ const char *resolve_ref(struct builder *b, struct pair *p, const struct rela *r,
 			out->addend = wrap_sub(a, (int64_t)cr->start);
 			return NULL;
 		}
-		if (s->flags & SHF_EXECINSTR)
-			return xasprintf("reference into %s+0x%llx, which is not a known function",
-					 s->name, (unsigned long long)ref);
+		/* a piece of code in a special text section (textsec.c) */
+		if (s->flags & SHF_EXECINSTR) {
+			const char *label;
+			uint64_t start;
+
+			err = textsec_carry(b, p, s, ref, &label, &start);
+			if (err)
+				return err;
+			out->kind = REF_LOCAL;
+			out->sym = label;
+			out->addend = wrap_sub(a, (int64_t)start);
+			return NULL;
+		}
 		if ((s->flags & SHF_STRINGS) && s->data && ref < s->size) {
 			uint64_t len = strnlen((const char *)s->data + ref, s->size - ref);
 

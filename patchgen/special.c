@@ -586,6 +586,7 @@ static void carry_section(struct builder *b, struct pair *p, const struct specia
 	for (e = 0; e < s->size; e += es) {
 		size_t ri = elfobj_rela_lower(s, e + d->fields[0].off);
 		const struct crange *owner;
+		struct crange own;
 		char *label;
 
 		if (ri >= s->nrelas || s->relas[ri].off != e + d->fields[0].off)
@@ -593,7 +594,9 @@ static void carry_section(struct builder *b, struct pair *p, const struct specia
 		owner = target_code(p, &s->relas[ri]);
 		if (!owner || (owner->func && owner->func->refusal))
 			continue;
-		carry_entry(b, p, d, s, e, es, owner, &label);
+		/* a copy: carrying replacement code grows p->code under the pointer */
+		own = *owner;
+		carry_entry(b, p, d, s, e, es, &own, &label);
 		if (label && orc)
 			add_orc_state(b, orc, e / es);
 	}

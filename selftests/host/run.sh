@@ -22,7 +22,7 @@ make -s -C "$repo/patchgen" SANITIZE=1 >/dev/null || { echo "not ok 1 - build pa
 rm -rf "$build"
 mkdir -p "$build/kdir"
 kdir=$build/kdir
-printf '0x00000000\t%s\tvmlinux\tEXPORT_SYMBOL\t\n' seq_puts seq_putc printk __fentry__ \
+printf '0x00000000\t%s\tvmlinux\tEXPORT_SYMBOL\t\n' seq_puts seq_putc printk __fentry__ boot_cpu_data \
 	__x86_return_thunk > "$kdir/Module.symvers"
 echo 'CONFIG_X86_64=y' > "$kdir/.config"
 mkdir -p "$kdir/include/generated"

@@ -21,6 +21,7 @@
 #include "runpre.h"
 #include "select.h"
 #include "special.h"
+#include "textsec.h"
 #include "util.h"
 
 #include <elf.h>
@@ -117,6 +118,7 @@ static void list_pair(void)
 	check_pair(&p);
 	compare_views(&p.vo, &p.vn);
 	select_funcs(&p.vn);
+	textsec_select(&p.vn);
 	codedata_bind(&p.vn);
 	p.carried = strmap_new();
 	/* a module's objects: the target is the module (main.c infers its name) */

@@ -4,15 +4,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timex.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/filter.h>
 
@@ -692,6 +696,119 @@ TEST(other_source_refused_notrace)
 }
 
 /* Leave the kernel as klive_basic left it: klive unloaded. */
+/* Whether the first "flags" line of /proc/cpuinfo lists FLAG. */
+static int cpu_flag(const char *flag)
+{
+	static char line[16384];
+	size_t n = strlen(flag);
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char *p;
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "flags", 5))
+			continue;
+		for (p = strstr(line, flag); p && !found; p = strstr(p + 1, flag))
+			found = p[-1] == ' ' && (p[n] == ' ' || p[n] == '\n');
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * proc_pid_arch_status tests AVX-512F with static_cpu_has(): the copy's
+ * alternative (applied by the module loader) and its .altinstr_aux test
+ * come with the patch. No test CPU has AVX-512: the "no" path runs.
+ */
+TEST(archstatus_static_cpu_has)
+{
+	int avx512 = cpu_flag("avx512f");
+	char before[256], patched[256], after[256];
+
+	ASSERT_LE(0, avx512);
+	TH_LOG("AVX-512F %s: static_cpu_has() takes its %s path", avx512 ? "present" : "absent",
+	       avx512 ? "yes" : "no");
+	read_into("/proc/self/arch_status", before, sizeof(before));
+	if (!avx512)
+		EXPECT_STREQ("", before);
+	ASSERT_EQ(0, patch("archstatus"));
+	read_into("/proc/self/arch_status", patched, sizeof(patched));
+	if (avx512) {
+		EXPECT_EQ(NULL, strstr(patched, "unsupported"));
+	} else {
+		EXPECT_STREQ("AVX512_elapsed_ms:\tunsupported\n", patched);
+	}
+	ASSERT_EQ(0, unpatch("archstatus"));
+	read_into("/proc/self/arch_status", after, sizeof(after));
+	if (!avx512)
+		EXPECT_STREQ("", after);
+}
+
+#ifndef NT_X86_XSTATE
+#define NT_X86_XSTATE 0x202
+#endif
+
+/* PTRACE_GETREGSET(NT_X86_XSTATE) of CHILD into LEN bytes: the length filled, or -errno. */
+static long xstate_get(pid_t child, size_t len)
+{
+	static char buf[16384];
+	struct iovec iov = { buf, len };
+
+	if (ptrace(PTRACE_GETREGSET, child, (void *)NT_X86_XSTATE, &iov))
+		return -errno;
+	return (long)iov.iov_len;
+}
+
+/*
+ * xstateregs_get tests XSAVE with static_cpu_has(), and which path runs
+ * depends on the CPU: EPYC-Rome and Skylake-Client have XSAVE (a cut
+ * buffer is now refused), QEMU's default CPU has not (now -EOPNOTSUPP).
+ * The patched result shows that the copy took the CPU's path.
+ */
+TEST(xstateregs_cpu_path)
+{
+	int xsave = cpu_flag("xsave"), st;
+	long full, cut;
+	pid_t child;
+
+	ASSERT_LE(0, xsave);
+	TH_LOG("XSAVE %s: static_cpu_has() in xstateregs_get takes its %s path",
+	       xsave ? "present" : "absent", xsave ? "yes" : "no");
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		raise(SIGSTOP);
+		_exit(0);
+	}
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	ASSERT_TRUE(WIFSTOPPED(st));
+	full = xstate_get(child, 16384);
+	cut = xstate_get(child, 512);
+	if (xsave) {
+		EXPECT_LT(576, full);
+		EXPECT_EQ(512, cut);
+	} else {
+		EXPECT_EQ(-ENODEV, full);
+		EXPECT_EQ(-ENODEV, cut);
+	}
+	ASSERT_EQ(0, patch("xstateregs"));
+	if (xsave) {
+		EXPECT_EQ(full, xstate_get(child, 16384));
+		EXPECT_EQ(-EINVAL, xstate_get(child, 512));
+	} else {
+		EXPECT_EQ(-EOPNOTSUPP, xstate_get(child, 16384));
+	}
+	ASSERT_EQ(0, unpatch("xstateregs"));
+	EXPECT_EQ(full, xstate_get(child, 16384));
+	EXPECT_EQ(cut, xstate_get(child, 512));
+	kill(child, SIGKILL);
+	waitpid(child, &st, 0);
+}
+
 TEST(zz_unload_klive)
 {
 	if (exists("/sys/module/klive"))
