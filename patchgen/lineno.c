@@ -317,8 +317,8 @@ static bool line_arg_of(const struct objview *v, const char *callee, int r)
 
 /*
  * Whether insn I of INSNS loads the line argument of a call that follows:
- * it loads register R, and before the next call nothing branches or writes
- * R, and that call goes to a line-taking callee whose line argument is R.
+ * it loads register R, and before the next call nothing branches, reads or
+ * writes R, and that call goes to a line-taking callee whose line argument is R.
  */
 static bool feeds_line_arg(csh h, const cs_insn *insns, size_t count, size_t i, int r,
 			   const struct objview *v, const struct item *it)
@@ -340,6 +340,10 @@ static bool feeds_line_arg(csh h, const cs_insn *insns, size_t count, size_t i, 
 			return false;
 		if (cs_regs_access(h, ci, rd, &nrd, wr, &nwr) != CS_ERR_OK)
 			return false;
+		/* read before the call, the line would go elsewhere too */
+		for (k = 0; k < nrd; k++)
+			if (is_reg(rd[k], r))
+				return false;
 		for (k = 0; k < nwr; k++)
 			if (is_reg(wr[k], r))
 				return false;
