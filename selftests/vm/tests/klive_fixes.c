@@ -691,6 +691,8 @@ TEST(personality_pr_debug)
 	ASSERT_EQ(old, do_personality(old | PER_UNKNOWN));
 	ASSERT_EQ(old | PER_UNKNOWN, do_personality(old));
 	ASSERT_EQ(0, patch("personality"));
+	/* the patch carries a descriptor exactly where the kernel has dynamic debug */
+	EXPECT_EQ(dd, exists("/sys/module/fix_personality/sections/__dyndbg"));
 	EXPECT_EQ(-EINVAL, do_personality(old | PER_UNKNOWN));
 	EXPECT_EQ(old, do_personality(0xffffffff));
 	if (dd) {
