@@ -1,5 +1,6 @@
 /* compare.c - decide which paired functions changed and which data changes cannot be patched. */
 #include "compare.h"
+#include "dyndbg.h"
 #include "lineno.h"
 #include "special.h"
 #include "textsec.h"
@@ -30,7 +31,7 @@ static void content_key(const struct objview *v, const struct section *s,
 	buf = xcalloc(1, size);
 	memcpy(buf, s->data + start, size);
 	/* a pr_debug descriptor's line number is only shown, never acted on */
-	if (!depth && !strcmp(s->name, "__dyndbg"))
+	if (!strcmp(s->name, "__dyndbg"))
 		lineno_mask_dyndbg(buf, size);
 	for (i = elfobj_rela_lower(s, start); i < s->nrelas && s->relas[i].off < start + size; i++) {
 		const struct rela *r = &s->relas[i];
@@ -83,9 +84,9 @@ static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
 	ref = (uint64_t)wrap_add(a, delta);
 	it = view_ref_item(v, sym, ref);
 	if (it) {
-		/* read-only local data is copied, so its content is what counts */
-		bool copied = it->kind == IT_DATA && is_rodata(it->sec) &&
-			      it->sym->bind == STB_LOCAL;
+		/* read-only local data and pr_debug descriptors are copied: their content counts */
+		bool copied = (it->kind == IT_DATA && is_rodata(it->sec) &&
+			       it->sym->bind == STB_LOCAL) || dyndbg_desc(it);
 		char *tofree = NULL;
 		const char *id = copied ? it->key : item_ident(v, it, &tofree);
 
@@ -104,8 +105,7 @@ static void key_of(const struct objview *v, const struct rela *r, int64_t delta,
 		sb_printf(sb, "%c:%s%+lld", it->kind == IT_FUNC ? 'f' : 'd', id,
 			  (long long)wrap_sub(a, (int64_t)it->sym->value));
 		free(tofree);
-		if (it->kind == IT_DATA && is_rodata(it->sec) &&
-		    it->sym->bind == STB_LOCAL)
+		if (copied)
 			content_key(v, it->sec, it->sym->value, it->sym->size, depth, sb);
 		return;
 	}
@@ -332,8 +332,9 @@ void compare_views(struct objview *old, struct objview *new)
 			n->state = n->why ? ST_CHANGED : ST_UNCHANGED;
 			continue;
 		}
-		/* read-only data is copied into the patch when used; no refusal */
-		if (!(n->sec->flags & SHF_WRITE) && !(o->sec->flags & SHF_WRITE)) {
+		/* read-only data and descriptors are copied into the patch when used; no refusal */
+		if ((!(n->sec->flags & SHF_WRITE) && !(o->sec->flags & SHF_WRITE)) ||
+		    (dyndbg_desc(n) && dyndbg_desc(o))) {
 			n->state = ST_UNCHANGED;
 			continue;
 		}

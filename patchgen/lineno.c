@@ -113,15 +113,17 @@ static const char *callee_of(const struct objview *v, const struct item *it, uin
 		const struct rela *r = &it->relas[i];
 		const struct symbol *s;
 		const struct item *t;
+		uint64_t to;
 
 		if (r->off != off + 1)
 			continue;
 		s = &v->o->syms[r->sym];
 		if (s->type != STT_SECTION)
 			return s->name;
-		t = view_item_at(v, s->shndx, (uint64_t)wrap_add(sym_plus_addend(s, r), 4));
-		return t && t->kind == IT_FUNC && t->sym->value ==
-			(uint64_t)wrap_add(sym_plus_addend(s, r), 4) ? t->sym->name : NULL;
+		/* the branch goes to S + A + the field's width (rel32 or rel8) */
+		to = (uint64_t)wrap_add(sym_plus_addend(s, r), r->type == R_X86_64_PC8 ? 1 : 4);
+		t = view_item_at(v, s->shndx, to);
+		return t && t->kind == IT_FUNC && t->sym->value == to ? t->sym->name : NULL;
 	}
 	return NULL;
 }
@@ -138,10 +140,185 @@ static int line_reg_of(const struct kinfo *k, const char *callee)
 	return -1;
 }
 
+/* The register number (0-15) of capstone register CSREG, or -1. */
+static int reg_num(unsigned int csreg)
+{
+	int r;
+
+	for (r = 0; r < 16; r++)
+		if (is_reg(csreg, r))
+			return r;
+	return -1;
+}
+
+/* Caller-saved registers (rax rcx rdx rsi rdi r8-r11), as a mask. */
+#define CLOBBERED 0x0fc7u
+/* Argument registers (rdi rsi rdx rcx r8 r9), as a mask. */
+#define ARGREGS 0x03c6u
+
+/*
+ * Whether argument register R of compiler clone FN (.constprop, .isra: a
+ * local function of this object, whose arguments GCC may have dropped or
+ * renumbered) holds only a source line: on every path through FN, its value
+ * is only copied from register to register and passed as the line argument
+ * of known line-taking callees, never read otherwise, spilled, passed
+ * elsewhere or returned. A forward analysis of which registers may hold it,
+ * to a fixed point over FN's branches.
+ */
+static bool clone_line_param(const struct objview *v, const struct item *fn, int r)
+{
+	uint64_t start = fn->sym->value, size = fn->sym->size;
+	bool ok = true, more = true;
+	cs_insn *insns = NULL;
+	uint16_t *in = NULL;
+	size_t count = 0, i;
+	csh h;
+
+	if (!fn->sec->data || start + size > fn->sec->size || fn->code_err || r < 0)
+		return false;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
+		fatal("patchgen", "capstone: cannot open x86-64 disassembler");
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	count = cs_disasm(h, fn->sec->data + start, size, start, 0, &insns);
+	if (!count || insns[count - 1].address + insns[count - 1].size != start + size)
+		ok = false;
+	in = xcalloc(count + 1, sizeof(*in));
+	if (count)
+		in[0] = (uint16_t)(1u << r);
+	while (ok && more) {
+		more = false;
+		for (i = 0; ok && i < count; i++) {
+			const cs_insn *ci = &insns[i];
+			const cs_x86 *x = &ci->detail->x86;
+			const char *callee = NULL;
+			uint16_t st = in[i], out = st;
+			bool fall = true, jump = false;
+			uint64_t target = 0;
+			cs_regs rd, wr;
+			uint8_t nrd, nwr, k;
+
+			if (!st)
+				continue;
+			if ((ci->size == 5 && (ci->bytes[0] == 0xe8 || ci->bytes[0] == 0xe9)) ||
+			    (ci->size == 2 && ci->bytes[0] == 0xeb))
+				callee = callee_of(v, fn, ci->address);
+			if (callee && !strcmp(callee, "__x86_return_thunk")) {
+				ok = !(st & 1u);	/* rax: returned */
+				continue;
+			}
+			if (callee && strstr(callee, ".cold")) {
+				ok = false;	/* part of FN's code, reads any register */
+				continue;
+			}
+			if (callee) {
+				int line = line_reg_of(v->k, callee);
+
+				/* __fentry__ takes no argument and keeps them all */
+				if (strcmp(callee, "__fentry__")) {
+					uint16_t passed = st & ARGREGS;
+
+					if (line >= 0)
+						passed &= (uint16_t)~(1u << line);
+					ok = !passed;
+					out = st & (uint16_t)~CLOBBERED;
+				}
+				fall = ci->bytes[0] == 0xe8;	/* else a tail call */
+			} else if (cs_insn_group(h, ci, CS_GRP_RET)) {
+				ok = !(st & 1u);
+				continue;
+			} else if (cs_insn_group(h, ci, CS_GRP_JUMP)) {
+				size_t j;
+
+				/* only a direct jump inside FN is followed: no relocation in it */
+				for (j = 0; j < fn->nrelas && ok; j++)
+					if (fn->relas[j].off >= ci->address &&
+					    fn->relas[j].off < ci->address + ci->size)
+						ok = false;
+				if (!ok || x->op_count != 1 || x->operands[0].type != X86_OP_IMM ||
+				    (uint64_t)x->operands[0].imm < start ||
+				    (uint64_t)x->operands[0].imm >= start + size) {
+					ok = false;
+					continue;
+				}
+				jump = true;
+				target = (uint64_t)x->operands[0].imm;
+				fall = ci->id != X86_INS_JMP;
+			} else if (cs_insn_group(h, ci, CS_GRP_CALL) ||
+				   cs_regs_access(h, ci, rd, &nrd, wr, &nwr) != CS_ERR_OK) {
+				ok = false;
+				continue;
+			} else {
+				int copy = -1;
+
+				for (k = 0; k < nrd && ok; k++) {
+					int n = reg_num(rd[k]);
+
+					if (n < 0 || !(st & (1u << n)))
+						continue;
+					/* only "mov %reg, %reg" of 32 or 64 bits copies it */
+					if (ci->id == X86_INS_MOV && x->op_count == 2 &&
+					    x->operands[0].type == X86_OP_REG &&
+					    x->operands[1].type == X86_OP_REG &&
+					    reg_num(x->operands[1].reg) == n && x->operands[0].size >= 4)
+						copy = reg_num(x->operands[0].reg);
+					else
+						ok = false;
+				}
+				for (k = 0; k < nwr; k++) {
+					int n = reg_num(wr[k]);
+
+					if (n >= 0)
+						out &= (uint16_t)~(1u << n);
+				}
+				if (copy >= 0)
+					out |= (uint16_t)(1u << copy);
+			}
+			if (fall && i + 1 < count && (in[i + 1] | out) != in[i + 1]) {
+				in[i + 1] |= out;
+				more = true;
+			}
+			if (jump) {
+				size_t t;
+
+				for (t = 0; t < count && insns[t].address != target; t++)
+					;
+				if (t == count) {
+					ok = false;
+				} else if ((in[t] | out) != in[t]) {
+					in[t] |= out;
+					more = true;
+				}
+			}
+		}
+	}
+	free(in);
+	if (count)
+		cs_free(insns, count);
+	cs_close(&h);
+	return ok;
+}
+
+/* Whether CALLEE, called from V's code, takes a line in register R. */
+static bool line_arg_of(const struct objview *v, const char *callee, int r)
+{
+	size_t i;
+
+	if (!callee)
+		return false;
+	if (line_reg_of(v->k, callee) == r)
+		return true;
+	if (!strstr(callee, ".constprop.") && !strstr(callee, ".isra."))
+		return false;
+	for (i = 0; i < v->n; i++)
+		if (v->items[i].kind == IT_FUNC && !strcmp(v->items[i].sym->name, callee))
+			return clone_line_param(v, &v->items[i], r);
+	return false;
+}
+
 /*
  * Whether insn I of INSNS loads the line argument of a call that follows:
- * it loads register R, and before the next call nothing branches or writes
- * R, and that call goes to a line-taking callee whose line argument is R.
+ * it loads register R, and before the next call nothing branches, reads or
+ * writes R, and that call goes to a line-taking callee whose line argument is R.
  */
 static bool feeds_line_arg(csh h, const cs_insn *insns, size_t count, size_t i, int r,
 			   const struct objview *v, const struct item *it)
@@ -154,12 +331,19 @@ static bool feeds_line_arg(csh h, const cs_insn *insns, size_t count, size_t i, 
 		uint8_t nrd, nwr, k;
 
 		if (ci->size == 5 && (ci->bytes[0] == 0xe8 || ci->bytes[0] == 0xe9))
-			return line_reg_of(v->k, callee_of(v, it, ci->address)) == r;
+			return line_arg_of(v, callee_of(v, it, ci->address), r);
+		/* a tail call the assembler relaxed to a neighbour of the section */
+		if (ci->size == 2 && ci->bytes[0] == 0xeb && callee_of(v, it, ci->address))
+			return line_arg_of(v, callee_of(v, it, ci->address), r);
 		if (cs_insn_group(h, ci, CS_GRP_JUMP) || cs_insn_group(h, ci, CS_GRP_CALL) ||
 		    cs_insn_group(h, ci, CS_GRP_RET) || cs_insn_group(h, ci, CS_GRP_BRANCH_RELATIVE))
 			return false;
 		if (cs_regs_access(h, ci, rd, &nrd, wr, &nwr) != CS_ERR_OK)
 			return false;
+		/* read before the call, the line would go elsewhere too */
+		for (k = 0; k < nrd; k++)
+			if (is_reg(rd[k], r))
+				return false;
 		for (k = 0; k < nwr; k++)
 			if (is_reg(wr[k], r))
 				return false;

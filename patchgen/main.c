@@ -1,8 +1,9 @@
-/* main.c - patchgen command line: run read, correlate, compare, select, textsec, notrace, codedata, layout, special, callbacks, runpre, symev, emit and link. */
+/* main.c - patchgen command line: run read, correlate, compare, select, textsec, notrace, codedata, dyndbg, layout, special, callbacks, runpre, symev, emit and link. */
 #include "callbacks.h"
 #include "codedata.h"
 #include "compare.h"
 #include "correlate.h"
+#include "dyndbg.h"
 #include "elfobj.h"
 #include "emit.h"
 #include "kinfo.h"
@@ -348,10 +349,12 @@ static void print_statics(const struct objview *v, struct strmap *seen)
 				continue;
 			t = view_ref_target(v, fn, &fn->relas[j]);
 			if (!t || !t->numbered || t->into ||
-			    (!t->twin && t->pair_err && !t->fresh_once))
+			    (!t->twin && t->pair_err && !t->fresh_once && !dyndbg_desc(t)))
 				continue;
 			owners = item_owner_names(t);
-			line = t->fresh_once ? xasprintf("static %s fresh print-once flag (in %s)",
+			line = dyndbg_desc(t) ? xasprintf("dyndbg %s own descriptor (in %s)",
+							  t->sym->name, owners) :
+			       t->fresh_once ? xasprintf("static %s fresh print-once flag (in %s)",
 							 t->sym->name, owners) :
 			       t->twin ? xasprintf("static %s -> %s (in %s)", t->sym->name,
 						   t->twin->sym->name, owners) :
@@ -555,6 +558,7 @@ int main(int argc, char **argv)
 		textsec_select(&p->vn);
 		notrace_redirect(p);
 		codedata_bind(&p->vn);
+		dyndbg_check(&p->vn);
 		p->carried = strmap_new();
 	}
 	plan.target = infer_target(&o, pairs, npairs);

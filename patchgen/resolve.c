@@ -1,5 +1,6 @@
 /* resolve.c - turn selected functions into patch chunks and decide how each reference is written. */
 #include "resolve.h"
+#include "dyndbg.h"
 #include "select.h"
 #include "textsec.h"
 #include "util.h"
@@ -309,8 +310,13 @@ static bool print_once_flag(const struct item *it)
 static const char *carry_data_item(struct builder *b, struct pair *p, struct item *it)
 {
 	if (!it->label) {
+		struct chunk *c;
+
 		it->label = new_label(b, xasprintf("%s.klive", it->sym->name));
-		carry_range(b, p, it->sec, it->sym->value, it->sym->size, it->label);
+		c = carry_range(b, p, it->sec, it->sym->value, it->sym->size, it->label);
+		/* a section the module loader reads by name keeps it */
+		if (dyndbg_section(it))
+			c->section = dyndbg_section(it);
 	}
 	return it->label;
 }
@@ -318,14 +324,15 @@ static const char *carry_data_item(struct builder *b, struct pair *p, struct ite
 /*
  * The one rule for a data object the patch refers to: its own copy, or the
  * running kernel's instance. Copied: data holding addresses inside replaced
- * code (codedata.c marks it, whatever its section), read-only data that is
- * local or new (its bytes are all there is to it), and new writable data.
+ * code (codedata.c marks it, whatever its section), pr_debug descriptors
+ * (dyndbg.c), read-only data that is local or new (its bytes are all there
+ * is to it), and new writable data.
  * Everything else is the running kernel's instance, whose state the
  * running code shares.
  */
 static bool data_copied(const struct item *it)
 {
-	if (it->into)
+	if (it->into || dyndbg_desc(it))
 		return true;
 	if (!(it->sec->flags & SHF_WRITE))
 		return it->sym->bind == STB_LOCAL || !it->twin;

@@ -168,6 +168,14 @@ else
 	result 1 "no symbol list: neighbours of local symbols recorded for klive.ko" \
 		"rc=$rc1,$rc2 $(cat "$build/nomap1.out" "$build/nomap1.err" "$build/nomap2.out" "$build/nomap2.err")"
 fi
+# -fdata-sections: a static in a section of its own has no run; what the
+# patch carries for klive.ko is its object's other symbols of the area.
+sd=$build/sympos_datasec-fsections
+"$pg" --list --kdir "$kdir" "$sd/old/sympos_datasec.o" "$sd/new/sympos_datasec.o" >"$build/nomap4.out" 2>"$build/nomap4.err"
+rc=$?
+[ $rc = 0 ] && grep -qx 'symev sd_count run 1 near 1' "$build/nomap4.out"
+result $? "no symbol list: a static in a section of its own is found by its neighbours" \
+	"rc=$rc $(cat "$build/nomap4.out" "$build/nomap4.err")"
 # A kdir for the running kernel: its /proc/kallsyms is the list, when it
 # shows addresses (this host's kernel has none of the case's symbols).
 rk=$build/kdir-running

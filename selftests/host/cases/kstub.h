@@ -67,3 +67,17 @@ static __attribute__((always_inline)) inline int kbranch(struct static_key *k)
 l_yes:
 	return 1;
 }
+/* pr_debug with CONFIG_JUMP_LABEL: the descriptor holds the key of its own jump label */
+struct kddebug_jl {
+	const char *modname, *function, *filename, *format;
+	unsigned int lineno:18, class_id:6, flags:8;
+	struct static_key key;
+} __attribute__((aligned(8)));
+#define kdbg_cls(cls, fmt) kdbg_(KPASTE(__UNIQUE_ID_ddebug, __COUNTER__), cls, fmt)
+#define kdbg(fmt) kdbg_cls(63, fmt)
+#define kdbg_(id, cls, fmt) do {						\
+	static struct kddebug_jl id __attribute__((section("__dyndbg"), used)) = {	\
+		"mod", __func__, "file.c", fmt, __LINE__, cls, 0, { 0 } };	\
+	if (kbranch(&id.key))							\
+		printk(fmt, &id);						\
+} while (0)

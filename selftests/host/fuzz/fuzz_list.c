@@ -1,6 +1,6 @@
 /*
  * fuzz_list.c - libFuzzer target: patchgen's --list stages (read, correlate,
- * compare, select, codedata, resolve, special) in-process on an OLD/NEW object pair.
+ * compare, select, codedata, dyndbg, resolve, special) in-process on an OLD/NEW object pair.
  *
  * Input: a 4-byte little-endian length L, L bytes of OLD, then NEW (run.sh
  * beside this file packs the seeds so). Whatever the bytes, patchgen must
@@ -13,6 +13,7 @@
  * stand-in directory made at start (exports, config, release; no System.map).
  */
 #include "codedata.h"
+#include "dyndbg.h"
 #include "compare.h"
 #include "correlate.h"
 #include "elfobj.h"
@@ -120,6 +121,7 @@ static void list_pair(void)
 	select_funcs(&p.vn);
 	textsec_select(&p.vn);
 	codedata_bind(&p.vn);
+	dyndbg_check(&p.vn);
 	p.carried = strmap_new();
 	/* a module's objects: the target is the module (main.c infers its name) */
 	plan.target = p.new.is_module ? "fuzzmod" : "vmlinux";

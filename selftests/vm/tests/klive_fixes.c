@@ -668,6 +668,58 @@ TEST(flock_mand)
 	unlink("/tmp/klive-flock");
 }
 
+
+#define DD_CONTROL "/sys/kernel/debug/dynamic_debug/control"
+/* A flag bit no personality defines. */
+#define PER_UNKNOWN 0x100
+
+static long do_personality(unsigned int p)
+{
+	return sys_ret(syscall(SYS_personality, p));
+}
+
+/*
+ * A pr_debug in the changed function: the patch carries its own descriptor,
+ * registered under the patch module's name, so the control file turns the
+ * patched code's message on and off. A kernel without CONFIG_DYNAMIC_DEBUG
+ * (nolp61) compiles pr_debug to nothing: there only the fix is checked.
+ */
+TEST(personality_pr_debug)
+{
+	const char *msg = "unknown personality flags 0x100";
+	const char *site = "[fix_personality]__do_sys_personality =";
+	long old = do_personality(0xffffffff);
+	int dd = exists(DD_CONTROL);
+
+	ASSERT_LE(0, old);
+	ASSERT_EQ(old, do_personality(old | PER_UNKNOWN));
+	ASSERT_EQ(old | PER_UNKNOWN, do_personality(old));
+	ASSERT_EQ(0, patch("personality"));
+	/* the patch carries a descriptor exactly where the kernel has dynamic debug */
+	EXPECT_EQ(dd, exists("/sys/module/fix_personality/sections/__dyndbg"));
+	EXPECT_EQ(-EINVAL, do_personality(old | PER_UNKNOWN));
+	EXPECT_EQ(old, do_personality(0xffffffff));
+	if (dd) {
+		EXPECT_EQ(0, dmesg_count(msg));
+		EXPECT_EQ(0, run("grep -qF -- '%s_ ' " DD_CONTROL, site));
+		EXPECT_EQ(0, write_str(DD_CONTROL, "module fix_personality +p"));
+		EXPECT_EQ(0, run("grep -qF -- '%sp ' " DD_CONTROL, site));
+		EXPECT_EQ(-EINVAL, do_personality(old | PER_UNKNOWN));
+		EXPECT_EQ(1, dmesg_count(msg));
+		EXPECT_EQ(0, write_str(DD_CONTROL, "module fix_personality -p"));
+		EXPECT_EQ(0, run("grep -qF -- '%s_ ' " DD_CONTROL, site));
+		EXPECT_EQ(-EINVAL, do_personality(old | PER_UNKNOWN));
+		EXPECT_EQ(1, dmesg_count(msg));
+	} else {
+		TH_LOG("no %s (CONFIG_DYNAMIC_DEBUG off): pr_debug compiles to nothing", DD_CONTROL);
+	}
+	ASSERT_EQ(0, unpatch("personality"));
+	if (dd)
+		EXPECT_NE(0, run("grep -qF -- '[fix_personality]' " DD_CONTROL));
+	EXPECT_EQ(old, do_personality(old | PER_UNKNOWN));
+	EXPECT_EQ(old | PER_UNKNOWN, do_personality(old));
+	EXPECT_EQ(old, do_personality(0xffffffff));
+}
 /*
  * The adjtimex fix built from a kernel/time/time.c whose notrace
  * __do_sys_adjtimex is not the running kernel's (selftests/vm/runpre/):
