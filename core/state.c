@@ -27,7 +27,7 @@ int klive_check_states(const struct klive_patch *patch)
 		unsigned long id = patch->states[i].id;
 
 		if (!id || klive_state_index(patch, id) != i) {
-			pr_err("%s: system state %u has id %lu, %s\n",
+			pr_err("%s: system state %u has id %#lx, %s\n",
 			       patch->name, i, id,
 			       id ? "which an earlier state has" : "which is 0");
 			return -EINVAL;
@@ -68,13 +68,13 @@ int klive_states_compatible(struct klive_patch_state *kp)
 			if (k < 0 && !patch->replace)
 				continue;
 			if (k < 0) {
-				pr_err("%s: cannot replace %s: it does not know system state %lu (version %u) of %s\n",
+				pr_err("%s: cannot replace %s: it does not know system state %#lx (version %u) of %s\n",
 				       kp->name, old->name, s->id, s->version,
 				       old->name);
 				return -EINVAL;
 			}
 			if (patch->states[k].version < s->version) {
-				pr_err("%s: system state %lu version %u is older than version %u of %s\n",
+				pr_err("%s: system state %#lx version %u is older than version %u of %s\n",
 				       kp->name, s->id, patch->states[k].version,
 				       s->version, old->name);
 				return -EINVAL;

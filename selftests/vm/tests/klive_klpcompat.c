@@ -249,7 +249,7 @@ TEST(klp_states_replace)
 	EXPECT_FALSE(module_loaded("test_klp_state2"));
 	EXPECT_FALSE(exists(lp_file("test_klp_state2", "")));
 	log = log_since("klp_states-lower");
-	EXPECT_NE(NULL, strstr(log, "klive: test_klp_state2: system state 1 version 1 is older than version 2 of test_klp_state3"));
+	EXPECT_NE(NULL, strstr(log, "klive: test_klp_state2: system state 0x1 version 1 is older than version 2 of test_klp_state3"));
 	EXPECT_EQ(NULL, strstr(log, "test_klp_state2: allocate_loglevel_state"));
 	EXPECT_STREQ("1\n", slurp(lp_file("test_klp_state3", "enabled")));
 	EXPECT_EQ(15, console_loglevel());
@@ -258,7 +258,7 @@ TEST(klp_states_replace)
 	mark("klp_states-drop");
 	ASSERT_NE(0, run("insmod " KDIR "test_klp_atomic_replace.ko replace=1 2>/dev/null"));
 	EXPECT_FALSE(module_loaded("test_klp_atomic_replace"));
-	EXPECT_NE(NULL, strstr(log_since("klp_states-drop"), "klive: test_klp_atomic_replace: cannot replace test_klp_state3: it does not know system state 1 (version 2) of test_klp_state3"));
+	EXPECT_NE(NULL, strstr(log_since("klp_states-drop"), "klive: test_klp_atomic_replace: cannot replace test_klp_state3: it does not know system state 0x1 (version 2) of test_klp_state3"));
 	EXPECT_EQ(NULL, strstr(slurp("/proc/meminfo"), "this has been live patched"));
 	EXPECT_STREQ("1\n", slurp(lp_file("test_klp_state3", "enabled")));
 
