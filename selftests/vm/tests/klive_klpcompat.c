@@ -120,14 +120,16 @@ TEST(klp_shadow_fix1_fix2)
 	read_into(SHADOW_COUNT, before, sizeof(before));
 	mark("klp_shadow");
 	ASSERT_EQ(0, run("insmod " KDIR "livepatch-shadow-mod.ko"));
-	ASSERT_EQ(0, wait_log("klp_shadow", "livepatch_shadow_mod: dummy_alloc: dummy @", 20000));
+	ASSERT_EQ(0, wait_log("klp_shadow", "dummy_alloc: dummy @", 20000));
 	ASSERT_EQ(0, run("insmod " KDIR "livepatch-shadow-fix1.ko"));
 	ASSERT_EQ(0, wait_settled("livepatch_shadow_fix1", 30000));
 	mark("klp_shadow-fix1");
-	/* a dummy allocated by fix1 expires after 4 s and is freed with its leak */
+	/*
+	 * a dummy allocated by fix1 expires after 4 s and is freed with its
+	 * leak (those allocated before fix1 still leak, as in the kernel)
+	 */
 	EXPECT_EQ(0, wait_log("klp_shadow-fix1", "livepatch_shadow_fix1: livepatch_fix1_dummy_alloc: dummy @", 20000));
 	EXPECT_EQ(0, wait_log("klp_shadow-fix1", "livepatch_shadow_fix1: livepatch_fix1_dummy_leak_dtor: dummy @", 30000));
-	EXPECT_EQ(NULL, strstr(log_since("klp_shadow-fix1"), "leaked!"));
 
 	ASSERT_EQ(0, run("insmod " KDIR "livepatch-shadow-fix2.ko"));
 	ASSERT_EQ(0, wait_settled("livepatch_shadow_fix2", 30000));
@@ -204,10 +206,10 @@ TEST(klp_callbacks_demo)
 
 /*
  * System states (lib/livepatch/test_klp_state*.c, cumulative patches of
- * one state: the console log level): a replacement that keeps the state
- * at the same or a higher version takes it over (its callbacks see the
- * previous patch's state); one that lowers the version or drops the state
- * is refused and nothing changes.
+ * one state, the console log level: version 1, then 2 and 2): a
+ * replacement that keeps the state at a higher or the same version takes
+ * it over (its callbacks see the previous patch's state); one that lowers
+ * the version or drops the state is refused and nothing changes.
  */
 TEST(klp_states_replace)
 {
@@ -223,7 +225,7 @@ TEST(klp_states_replace)
 	EXPECT_EQ(15, console_loglevel());
 	EXPECT_STREQ("1\n", slurp(lp_file("test_klp_state", "replace")));
 
-	/* same version: compatible; its callbacks find the state before */
+	/* a higher version: compatible; its callbacks find the state before */
 	mark("klp_states-2");
 	ASSERT_EQ(0, run("insmod " KDIR "test_klp_state2.ko"));
 	ASSERT_EQ(0, wait_settled("test_klp_state2", 30000));
@@ -235,7 +237,7 @@ TEST(klp_states_replace)
 	EXPECT_EQ(NULL, strstr(log, "restoring console_loglevel"));
 	EXPECT_EQ(15, console_loglevel());
 
-	/* a higher version: compatible */
+	/* the same version: compatible */
 	mark("klp_states-3");
 	ASSERT_EQ(0, run("insmod " KDIR "test_klp_state3.ko"));
 	ASSERT_EQ(0, wait_settled("test_klp_state3", 30000));
@@ -245,12 +247,12 @@ TEST(klp_states_replace)
 
 	/* a lower version: refused, the kernel unchanged */
 	mark("klp_states-lower");
-	ASSERT_NE(0, run("insmod " KDIR "test_klp_state2.ko 2>/dev/null"));
-	EXPECT_FALSE(module_loaded("test_klp_state2"));
-	EXPECT_FALSE(exists(lp_file("test_klp_state2", "")));
+	ASSERT_NE(0, run("insmod " KDIR "test_klp_state.ko 2>/dev/null"));
+	EXPECT_FALSE(module_loaded("test_klp_state"));
+	EXPECT_FALSE(exists(lp_file("test_klp_state", "")));
 	log = log_since("klp_states-lower");
-	EXPECT_NE(NULL, strstr(log, "klive: test_klp_state2: system state 0x1 version 1 is older than version 2 of test_klp_state3"));
-	EXPECT_EQ(NULL, strstr(log, "test_klp_state2: allocate_loglevel_state"));
+	EXPECT_NE(NULL, strstr(log, "klive: test_klp_state: system state 0x1 version 1 is older than version 2 of test_klp_state3"));
+	EXPECT_EQ(NULL, strstr(log, "test_klp_state: pre_patch_callback"));
 	EXPECT_STREQ("1\n", slurp(lp_file("test_klp_state3", "enabled")));
 	EXPECT_EQ(15, console_loglevel());
 
