@@ -15,6 +15,9 @@
 #ifndef _KLIVE_STATE_H
 #define _KLIVE_STATE_H
 
+/* struct klive_state, klive_get_state() and klive_get_prev_state() */
+#include "klive.h"
+
 /* An entry of section .klive.states, read by patchgen (16 bytes). */
 struct klive_state_decl {
 	unsigned long id;
