@@ -27,6 +27,10 @@ install: all
 	install -D -m644 cli/klive.8 $(DESTDIR)$(PREFIX)/share/man/man8/klive.8
 	install -D -m644 include/klive_shadow.h $(DESTDIR)$(PREFIX)/include/klive/klive_shadow.h
 	install -D -m644 include/klive_callbacks.h $(DESTDIR)$(PREFIX)/include/klive/klive_callbacks.h
+	install -D -m644 include/klive.h $(DESTDIR)$(PREFIX)/include/klive/klive.h
+	install -D -m644 include/klive_state.h $(DESTDIR)$(PREFIX)/include/klive/klive_state.h
+	install -D -m644 include/klive_livepatch.h $(DESTDIR)$(PREFIX)/include/klive/klive_livepatch.h
+	install -D -m644 include/klp/linux/livepatch.h $(DESTDIR)$(PREFIX)/include/klive/klp/linux/livepatch.h
 	install -D -m644 core/klive.ko $(DESTDIR)/lib/modules/$(RELEASE)/updates/klive.ko
 	depmod $(if $(DESTDIR),-b $(DESTDIR)) $(RELEASE)
 	mkdir -p $(DESTDIR)/lib/systemd/system $(DESTDIR)/var/lib/klive/patches

@@ -12,7 +12,7 @@
 #include "klive_internal.h"
 
 DEFINE_MUTEX(klive_mutex);
-static LIST_HEAD(klive_patches);
+LIST_HEAD(klive_patches);
 static struct workqueue_struct *klive_wq;
 
 /*
@@ -194,7 +194,7 @@ static void klive_teardown(struct klive_patch_state *kp)
 	if (kp->replaced)
 		return;
 	klive_post_unpatch(kp);
-	if (!kp->forced && !kp->stuck)
+	if (!kp->forced && !kp->stuck && !kp->patch->own_shadow)
 		klive_shadow_release(kp->patch->mod);
 }
 
@@ -416,6 +416,7 @@ static struct klive_patch_state *klive_alloc(struct klive_patch *patch,
 	klive_patch_kobj_init(kp);
 	kp->patch = patch;
 	kp->orig = orig;
+	kp->mod_states = orig->states;
 	strscpy(kp->name, patch->name, sizeof(kp->name));
 	INIT_LIST_HEAD(&kp->node);
 	INIT_DELAYED_WORK(&kp->work, klive_work_fn);
@@ -469,6 +470,9 @@ int klive_enable_patch(const struct klive_patch *desc)
 		goto fail;
 	}
 	kp->mod_ref = true;
+	ret = klive_states_compatible(kp);
+	if (ret)
+		goto fail;
 
 	for (i = 0; i < kp->nr_objs; i++) {
 		ret = klive_resolve_obj(kp, &kp->objs[i]);

@@ -18,6 +18,7 @@
 #define KLIVE_LAYOUTS_MAX	16384
 #define KLIVE_MEMBERS_MAX	4096
 #define KLIVE_CODE_MAX		(256 * 1024)	/* bytes of one old function */
+#define KLIVE_STATES_MAX	256
 
 /* Names become sysfs directories: keep them plain. */
 static bool klive_valid_name(const char *name)
@@ -265,6 +266,7 @@ void klive_desc_free(struct klive_patch *d)
 		kfree(obj->name);
 	}
 	kfree(d->objs);
+	kfree(d->states);
 	kfree(d->name);
 	kfree(d);
 }
@@ -282,9 +284,21 @@ static struct klive_patch *klive_desc_copy(const struct klive_patch *in)
 	d = kmemdup(in, sizeof(*in), GFP_KERNEL);
 	if (!d)
 		return ERR_PTR(-ENOMEM);
+	d->name = NULL;
+	d->objs = NULL;
+	d->states = NULL;
 	n = d->nr_objs;
 	d->nr_objs = 0;
-	ret = klive_dup_str(&d->name, in->name, KLIVE_NAME_MAX);
+	/* ids and versions only: the data stays the module's (in->states) */
+	ret = klive_dup_array((const void **)&d->states, in->states,
+			      in->nr_states, KLIVE_STATES_MAX,
+			      sizeof(*in->states));
+	if (ret)
+		d->nr_states = 0;
+	for (i = 0; i < d->nr_states; i++)
+		d->states[i].data = NULL;
+	if (!ret)
+		ret = klive_dup_str(&d->name, in->name, KLIVE_NAME_MAX);
 	if (!ret)
 		ret = klive_dup_array((const void **)&d->objs, in->objs, n,
 				      KLIVE_OBJS_MAX, sizeof(*in->objs));
@@ -366,11 +380,14 @@ static int klive_desc_check(const struct klive_patch *patch)
 		}
 		nr_funcs += obj->nr_funcs;
 	}
-	if (!nr_funcs) {
-		pr_err("%s: patch has no functions\n", pname);
+	/* as in the kernel, a patch may only set up states in its callbacks */
+	if (!nr_funcs && !patch->nr_states && !patch->replace &&
+	    !klive_has_callbacks(patch)) {
+		pr_err("%s: patch has no functions, callbacks or states\n",
+		       pname);
 		return -EINVAL;
 	}
-	return klive_check_callbacks(patch);
+	return klive_check_callbacks(patch) ?: klive_check_states(patch);
 }
 
 /*

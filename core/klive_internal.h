@@ -90,6 +90,7 @@ struct klive_patch_state {
 	bool kobj_live;			/* kobj is in sysfs */
 	bool replaced;			/* disabled by a replacing patch */
 	bool replacing;			/* replace: earlier patches still to go */
+	struct klive_state *mod_states;	/* the module's, for their data */
 	struct klive_func_state *nops;	/* replace: earlier patches' functions */
 	unsigned int nr_nops;
 	char *blocking;			/* report of the last sweep, a page */
@@ -99,6 +100,7 @@ struct klive_patch_state {
 };
 
 extern struct mutex klive_mutex;
+extern struct list_head klive_patches;	/* oldest first; klive_mutex */
 
 /* symbols.c */
 /* A kallsyms_on_each_symbol() callback: no struct module since 6.4. */
@@ -207,11 +209,17 @@ void klive_transition_init(void);
 void klive_transition_exit(void);
 
 /* callbacks.c */
+extern struct klive_patch_state *klive_cb_patch;
+bool klive_has_callbacks(const struct klive_patch *patch);
 int klive_check_callbacks(const struct klive_patch *patch);
 int klive_pre_patch(struct klive_patch_state *kp);
 void klive_post_patch(struct klive_patch_state *kp);
 void klive_pre_unpatch(struct klive_patch_state *kp);
 void klive_post_unpatch(struct klive_patch_state *kp);
+
+/* state.c */
+int klive_check_states(const struct klive_patch *patch);
+int klive_states_compatible(struct klive_patch_state *kp);
 
 /* shadow.c */
 void klive_shadow_release(struct module *mod);

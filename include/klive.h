@@ -10,7 +10,7 @@
 #ifndef _KLIVE_H
 #define _KLIVE_H
 
-#define KLIVE_ABI_VERSION 4
+#define KLIVE_ABI_VERSION 5
 
 #ifdef __KERNEL__
 #include <linux/module.h>
@@ -81,6 +81,32 @@ struct klive_callbacks {
 	void (*post_unpatch)(void);
 };
 
+/*
+ * The same callbacks in the form of the kernel's livepatch (ABI 5, for
+ * sources written against <linux/livepatch.h>): each gets the object's
+ * cb_arg and the target module (NULL for vmlinux). An object uses one form
+ * or the other.
+ */
+struct klive_callbacks_arg {
+	int (*pre_patch)(void *arg, struct module *mod);
+	void (*post_patch)(void *arg, struct module *mod);
+	void (*pre_unpatch)(void *arg, struct module *mod);
+	void (*post_unpatch)(void *arg, struct module *mod);
+};
+
+/*
+ * A system state a patch introduces or keeps up (the kernel's klp_state,
+ * same layout): id (non-zero) and version name it, data is the patch's
+ * own (its callbacks may keep what they set up there). A patch may not
+ * lower the version of a state an enabled patch has, and a cumulative
+ * patch must know every such state: klive.ko refuses it otherwise.
+ */
+struct klive_state {
+	unsigned long id;
+	unsigned int version;
+	void *data;
+};
+
 /* A member of a struct or union: where it starts and, for a bitfield, its width. */
 struct klive_member {
 	const char *name;		/* NULL for an anonymous member */
@@ -143,6 +169,8 @@ struct klive_object {
 	unsigned int nr_layouts;
 	const struct klive_symev *symevs;	/* vmlinux only */
 	unsigned int nr_symevs;
+	struct klive_callbacks_arg callbacks_arg;	/* ABI 5 */
+	void *cb_arg;
 };
 
 /*
@@ -159,6 +187,14 @@ struct klive_patch {
 	const struct klive_object *objs;
 	unsigned int nr_objs;
 	unsigned int replace;		/* 1: replaces every earlier patch */
+	struct klive_state *states;	/* ABI 5; in the module's data */
+	unsigned int nr_states;
+	/*
+	 * 1: the patch module frees the shadow variables its code allocated
+	 * itself (in its exit, as the kernel's livepatch expects); klive.ko
+	 * does not free them when the patch is disabled.
+	 */
+	unsigned int own_shadow;
 };
 
 /*
@@ -166,6 +202,15 @@ struct klive_patch {
  * and the error is returned (and logged), so the patch module's init fails.
  */
 int klive_enable_patch(const struct klive_patch *patch);
+
+/*
+ * From a callback of a patch (klive's mutex is held there): its own state
+ * @id, or the newest one of the enabled patches before it (during its
+ * transitions, e.g. to take over the data of the state it replaces).
+ * NULL if there is none. The result points into a patch module's data.
+ */
+struct klive_state *klive_get_state(unsigned long id);
+struct klive_state *klive_get_prev_state(unsigned long id);
 
 #endif /* __KERNEL__ */
 #endif /* _KLIVE_H */

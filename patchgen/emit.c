@@ -397,12 +397,24 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		  plan->nlayouts ? "ARRAY_SIZE(klive_layouts)" : "0",
 		  plan->nsymevs ? "klive_symevs" : "NULL",
 		  plan->nsymevs ? "ARRAY_SIZE(klive_symevs)" : "0");
+	/* writable: the data of a state is the patch's own */
+	if (plan->nstates) {
+		sb_printf(&c, "static struct klive_state klive_states[] = {\n");
+		for (i = 0; i < plan->nstates; i++)
+			sb_printf(&c, "\t{ .id = %#llxUL, .version = %lluU },\n",
+				  (unsigned long long)plan->states[i].id,
+				  (unsigned long long)plan->states[i].version);
+		sb_printf(&c, "};\n\n");
+	}
 	sb_printf(&c, "/* global: init_module (in the asm above) passes it to klive */\n"
 		  "const struct klive_patch klive_patch_desc = {\n"
 		  "\t.abi = KLIVE_ABI_VERSION,\n\t.mod = THIS_MODULE,\n\t.name = \"%s\",\n"
 		  "\t.objs = klive_objs,\n\t.nr_objs = ARRAY_SIZE(klive_objs),\n"
-		  "\t.replace = %d,\n};\n\n",
-		  patchname, plan->replace);
+		  "\t.replace = %d,\n"
+		  "\t.states = %s,\n\t.nr_states = %s,\n};\n\n",
+		  patchname, plan->replace,
+		  plan->nstates ? "klive_states" : "NULL",
+		  plan->nstates ? "ARRAY_SIZE(klive_states)" : "0");
 	for (i = 0; i < plan->nns; i++)
 		sb_printf(&c, "MODULE_IMPORT_NS(%s);\n", plan->namespaces[i]);
 	/* what the patch does, for `klive info` (modinfo) */

@@ -1,4 +1,4 @@
-/* main.c - patchgen command line: run read, correlate, compare, select, textsec, notrace, codedata, dyndbg, layout, special, callbacks, runpre, symev, emit and link. */
+/* main.c - patchgen command line: run read, correlate, compare, select, textsec, notrace, codedata, dyndbg, layout, special, callbacks, states, runpre, symev, emit and link. */
 #include "callbacks.h"
 #include "codedata.h"
 #include "compare.h"
@@ -20,6 +20,7 @@
 #include "select.h"
 #include "sign.h"
 #include "special.h"
+#include "states.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -81,7 +82,8 @@ static const char usage[] =
 "                           names the running one), static S -> OLD (in F)\n"
 "                           (the running kernel's static local S of F is)\n"
 "                           or static S new (in F) (a fresh copy), callback\n"
-"                           KIND F (declared with klive_callbacks.h), symev S\n"
+"                           KIND F (declared with klive_callbacks.h), state\n"
+"                           ID VERSION (klive_state.h), symev S\n"
 "                           run N near M [text] [fresh L] (without a symbol\n"
 "                           list: S's neighbours klive.ko looks for, and its\n"
 "                           own copy L of a print-once flag), refuse R\n"
@@ -425,6 +427,9 @@ static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 	for (i = 0; i < CB_KINDS; i++)
 		if (plan->callbacks[i])
 			printf("callback %s %s\n", plan_callback_names[i], plan->callback_funcs[i]);
+	for (i = 0; i < plan->nstates; i++)
+		printf("state %#llx %llu\n", (unsigned long long)plan->states[i].id,
+		       (unsigned long long)plan->states[i].version);
 }
 
 static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
@@ -486,6 +491,10 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	for (i = 0; i < CB_KINDS; i++)
 		if (plan->callbacks[i])
 			printf("  %s callback: %s\n", plan_callback_names[i], plan->callback_funcs[i]);
+	for (i = 0; i < plan->nstates; i++)
+		printf("  system state %#llx version %llu\n",
+		       (unsigned long long)plan->states[i].id,
+		       (unsigned long long)plan->states[i].version);
 	if (plan->nlayouts)
 		printf("  %zu type layouts recorded for klive.ko to check against the kernel's BTF\n",
 		       plan->nlayouts);
@@ -583,6 +592,8 @@ int main(int argc, char **argv)
 		special_carry(&b, &pairs[i]);
 	for (i = 0; i < npairs; i++)
 		callbacks_collect(&b, &pairs[i]);
+	for (i = 0; i < npairs; i++)
+		states_collect(&b, &pairs[i]);
 	for (i = 0; i < npairs; i++)
 		runpre_record(&b, &pairs[i]);
 	symev_record(&b);

@@ -94,6 +94,11 @@ struct psymev {
 	const char *fallback;	/* label of a fresh copy (a print-once flag), or NULL */
 };
 
+/* A system state the fix declares (states.c). */
+struct pstate {
+	uint64_t id, version;
+};
+
 struct plan {
 	const char *target;	/* "vmlinux" or a module name */
 	bool replace;		/* cumulative: replaces every earlier patch */
@@ -119,6 +124,8 @@ struct plan {
 	size_t nlayouts, caplayouts;
 	struct psymev *symevs;		/* only when built without a symbol list */
 	size_t nsymevs, capsymevs;
+	struct pstate *states;		/* declared with include/klive_state.h */
+	size_t nstates, capstates;
 };
 
 struct chunk *plan_new_chunk(struct plan *p, const char *label);

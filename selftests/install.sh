@@ -34,7 +34,9 @@ for kid in deb61 deb612; do
 		problems="make install failed: $(tail -n 5 "$t/$kid.log")"
 	for f in usr/bin/patchgen usr/sbin/klive usr/share/man/man1/patchgen.1 \
 		usr/share/man/man8/klive.8 "lib/modules/$rel/updates/klive.ko" \
-		lib/systemd/system/klive.service usr/include/klive/klive_shadow.h; do
+		lib/systemd/system/klive.service usr/include/klive/klive_shadow.h \
+		usr/include/klive/klive_state.h usr/include/klive/klive_livepatch.h \
+		usr/include/klive/klp/linux/livepatch.h; do
 		[ -f "$d/$f" ] || problems="$problems missing $f;"
 	done
 	grep -q "^updates/klive.ko:" "$d/lib/modules/$rel/modules.dep" 2>/dev/null ||
