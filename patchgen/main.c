@@ -310,7 +310,7 @@ static void print_func(const struct plan *plan, const struct objview *v, const s
 		if (f->label != it->label)
 			continue;
 		print_pre(f);
-		/* a notrace function patched through it */
+		/* its .cold parts, and notrace functions patched through it */
 		for (k = 0; k < f->npieces; k++)
 			if (f->pieces[k].code)
 				print_pre(f->pieces[k].code);
@@ -455,7 +455,7 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 			const struct pfunc *f = &plan->funcs[i];
 
 			for (r = 0; r <= f->npieces; r++) {
-				/* the function, then the notrace functions patched through it */
+				/* the function, then its pieces (.cold parts, notrace functions) */
 				const struct pfunc *c = r ? f->pieces[r - 1].code : f;
 
 				if (!c || !c->old_code)
