@@ -10,7 +10,7 @@
 #ifndef _KLIVE_H
 #define _KLIVE_H
 
-#define KLIVE_ABI_VERSION 4
+#define KLIVE_ABI_VERSION 5
 
 #ifdef __KERNEL__
 #include <linux/module.h>
@@ -159,6 +159,12 @@ struct klive_patch {
 	const struct klive_object *objs;
 	unsigned int nr_objs;
 	unsigned int replace;		/* 1: replaces every earlier patch */
+	/*
+	 * 1: built from objects without usable DWARF (patchgen
+	 * --no-layout-check): nobody checked that the fix keeps the layouts
+	 * of the kernel's types; klive.ko logs it (ABI 5).
+	 */
+	unsigned int layouts_unchecked;
 };
 
 /*

@@ -401,8 +401,8 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		  "const struct klive_patch klive_patch_desc = {\n"
 		  "\t.abi = KLIVE_ABI_VERSION,\n\t.mod = THIS_MODULE,\n\t.name = \"%s\",\n"
 		  "\t.objs = klive_objs,\n\t.nr_objs = ARRAY_SIZE(klive_objs),\n"
-		  "\t.replace = %d,\n};\n\n",
-		  patchname, plan->replace);
+		  "\t.replace = %d,\n\t.layouts_unchecked = %d,\n};\n\n",
+		  patchname, plan->replace, plan->layouts_unchecked);
 	for (i = 0; i < plan->nns; i++)
 		sb_printf(&c, "MODULE_IMPORT_NS(%s);\n", plan->namespaces[i]);
 	/* what the patch does, for `klive info` (modinfo) */
