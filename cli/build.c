@@ -445,6 +445,8 @@ static int run_patchgen(struct bld *b, const char *out)
 		argv[n++] = "--name";
 		argv[n++] = (char *)b->o->name;
 	}
+	if (b->o->no_layout_check)
+		argv[n++] = "--no-layout-check";
 	/* known from the .mod lists: built-in objects may carry .modinfo too */
 	argv[n++] = "--target";
 	argv[n++] = b->target;

@@ -11,6 +11,7 @@ struct cli_opts {
 	const char *src, *obj;	/* --src: source tree; --obj: its O= tree */
 	const char *out;	/* -o OUT.ko */
 	const char *kdir, *name, *system_map, *symvers;	/* passed to patchgen */
+	int no_layout_check;	/* --no-layout-check, passed to patchgen */
 	int jobs;		/* --jobs (default: CPUs) */
 	const char *prepare;	/* --prepare DIR: make a tree, no fix */
 	const char *release;	/* --release: the kernel to prepare for */

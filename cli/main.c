@@ -27,14 +27,16 @@ static const char usage[] =
 "      loaded at boot by klive.service, or stop doing so\n"
 "  klive build --src DIR [--obj DIR] FIX.patch -o FIX.ko [--jobs N]\n"
 "              [--kdir DIR] [--name NAME] [--system-map FILE] [--klive-symvers F]\n"
-"              [--objects A.o,B.o]\n"
+"              [--objects A.o,B.o] [--no-layout-check]\n"
 "      build the objects FIX.patch changes (the .c files it changes, and\n"
 "      every built object whose dependency file lists a header it changes)\n"
 "      in the kernel tree DIR (configured and built like the target; --obj:\n"
 "      its O= directory) with and without the fix, leave the tree as it was,\n"
 "      and run patchgen on them; the other options go to patchgen. A tree\n"
 "      not built whole (--prepare) knows no header's includers: name the\n"
-"      objects a header fix changes with --objects (your responsibility)\n"
+"      objects a header fix changes with --objects (your responsibility).\n"
+"      --no-layout-check: for a kernel built without debug info, whose\n"
+"      objects let patchgen check no type layout (see patchgen --help)\n"
 "  klive build --prepare DIR [--release RELEASE] [--jobs N]\n"
 "      extract Debian's linux-source for RELEASE (default: the running\n"
 "      kernel) into DIR, configure it with that kernel's config and run\n"
@@ -64,6 +66,7 @@ static int parse(int argc, char **argv, const char *shorts, struct cli_opts *o)
 		{ "prepare", required_argument, NULL, 'P' },
 		{ "release", required_argument, NULL, 'R' },
 		{ "objects", required_argument, NULL, 'B' },
+		{ "no-layout-check", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -95,6 +98,7 @@ static int parse(int argc, char **argv, const char *shorts, struct cli_opts *o)
 		case 'P': o->prepare = optarg; break;
 		case 'R': o->release = optarg; break;
 		case 'B': o->objects = optarg; break;
+		case 'L': o->no_layout_check = true; break;
 		case 'J':
 			o->jobs = (int)strtol(optarg, &end, 10);
 			if (*end || o->jobs < 1) {

@@ -310,6 +310,9 @@ int klive_check_layouts(const struct klive_patch *patch)
 	unsigned int i, n = 0;
 	int ret;
 
+	if (patch->layouts_unchecked)
+		pr_info("%s: built with patchgen --no-layout-check: the fix's type layouts were not checked (objects without DWARF)\n",
+			patch->name);
 	for (i = 0; i < patch->nr_objs; i++)
 		n += patch->objs[i].nr_layouts;
 	if (!n)

@@ -71,7 +71,7 @@ static int klive_runpre_func(struct klive_patch_state *kp,
 	ret = klive_runpre_code(kp, f->name, f->old_addr, f->old_size,
 				desc->old_code, desc->old_mask,
 				desc->old_size);
-	/* a notrace function patched through @f (.cold parts: not yet) */
+	/* its .cold parts, and notrace functions patched through @f */
 	for (k = 0; !ret && k < f->nr_pieces; k++) {
 		const struct klive_piece *pc = &desc->old_pieces[k];
 

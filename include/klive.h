@@ -195,6 +195,12 @@ struct klive_patch {
 	 * does not free them when the patch is disabled.
 	 */
 	unsigned int own_shadow;
+	/*
+	 * 1: built from objects without usable DWARF (patchgen
+	 * --no-layout-check): nobody checked that the fix keeps the layouts
+	 * of the kernel's types; klive.ko logs it (ABI 5).
+	 */
+	unsigned int layouts_unchecked;
 };
 
 /*

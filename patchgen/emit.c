@@ -411,10 +411,12 @@ void emit_module(const struct plan *plan, const char *dir, const char *modname,
 		  "\t.abi = KLIVE_ABI_VERSION,\n\t.mod = THIS_MODULE,\n\t.name = \"%s\",\n"
 		  "\t.objs = klive_objs,\n\t.nr_objs = ARRAY_SIZE(klive_objs),\n"
 		  "\t.replace = %d,\n"
-		  "\t.states = %s,\n\t.nr_states = %s,\n};\n\n",
+		  "\t.states = %s,\n\t.nr_states = %s,\n"
+		  "\t.layouts_unchecked = %d,\n};\n\n",
 		  patchname, plan->replace,
 		  plan->nstates ? "klive_states" : "NULL",
-		  plan->nstates ? "ARRAY_SIZE(klive_states)" : "0");
+		  plan->nstates ? "ARRAY_SIZE(klive_states)" : "0",
+		  plan->layouts_unchecked);
 	for (i = 0; i < plan->nns; i++)
 		sb_printf(&c, "MODULE_IMPORT_NS(%s);\n", plan->namespaces[i]);
 	/* what the patch does, for `klive info` (modinfo) */

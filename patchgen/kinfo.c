@@ -297,6 +297,8 @@ static void load_config(struct kinfo *k)
 			k->rethunk = true;
 		else if (!strcmp(line, "CONFIG_MODVERSIONS=y\n"))
 			k->modversions = true;
+		else if (!strcmp(line, "CONFIG_DEBUG_INFO_BTF=y\n"))
+			k->btf = true;
 		else if (!strcmp(line, "CONFIG_CALL_PADDING=y\n"))
 			padding = true;
 		else

@@ -19,6 +19,7 @@ struct kinfo {
 	size_t nsymlist;
 	bool orc, ibt, rethunk;	/* from the kernel config */
 	bool modversions;	/* CONFIG_MODVERSIONS */
+	bool btf;		/* CONFIG_DEBUG_INFO_BTF: klive.ko can check layouts */
 	unsigned int padding;	/* CONFIG_FUNCTION_PADDING_BYTES when CALL_PADDING */
 	char *objtool_args[16];	/* objtool options for module code, NULL-ended */
 };

@@ -37,8 +37,11 @@ struct dw {
 	Dwfl *dwfl;
 	Dwarf *dbg;
 	struct strmap *types;	/* "struct foo", "typedef foo_t" -> its definition (offset + 1) */
+	struct strmap *declared;/* "struct foo" -> 1 for a CU-level declaration */
 	struct strmap *toplevel;/* offset -> 1 for every CU-level type */
 	struct strmap *funcs;	/* name -> struct offs, its subprograms */
+	char **defs;		/* every key of types, in DWARF order */
+	size_t ndefs, capdefs;
 	struct strmap *vars;	/* name -> its variable (offset + 1) */
 };
 
@@ -111,11 +114,19 @@ static void index_die(struct dw *d, Dwarf_Die *c)
 		k = offkey(off);
 		strmap_put(d->toplevel, k, (void *)1);
 		free(k);
-		if (!name || dwarf_hasattr(c, DW_AT_declaration))
+		if (!name)
 			return;
 		k = xasprintf("%s %s", kind, name);
-		if (!strmap_get(d->types, k))
+		if (dwarf_hasattr(c, DW_AT_declaration)) {
+			strmap_put(d->declared, k, (void *)1);
+			free(k);
+			return;
+		}
+		if (!strmap_get(d->types, k)) {
 			strmap_put(d->types, k, (void *)(uintptr_t)(off + 1));
+			grow(&d->defs, &d->capdefs, d->ndefs, sizeof(*d->defs));
+			d->defs[d->ndefs++] = xstrdup(k);
+		}
 		free(k);
 	} else if (tag == DW_TAG_subprogram && name) {
 		struct offs *o = strmap_get(d->funcs, name);
@@ -165,8 +176,23 @@ static void note_unchecked(const char *path, const char *why)
 	unchecked[nunchecked++] = xstrdup(path);
 }
 
-/* Read PATH's DWARF (relocated) and index it; false (noted) without its types. */
-static bool dw_open(struct dw *d, const struct elfobj *o, const char *path)
+/*
+ * PATH's layouts cannot be checked (WHY): a refusal, unless the user gave
+ * --no-layout-check; then a warning, and the patch says so to klive.ko.
+ */
+static void unchecked_object(struct builder *b, const char *path, const char *why)
+{
+	if (!b->allow_unchecked_layouts) {
+		refuse(b, path, xasprintf("%s: the layouts of the types the changed code uses cannot be checked; build the objects with debug info (CONFIG_DEBUG_INFO_DWARF*, not split), or give --no-layout-check to build the patch without this check",
+					  why));
+		return;
+	}
+	note_unchecked(path, why);
+	b->plan->layouts_unchecked = true;
+}
+
+/* Read PATH's DWARF (relocated) and index it; without its types, why not. */
+static const char *dw_open(struct dw *d, const struct elfobj *o, const char *path)
 {
 	Dwfl_Module *m;
 	Dwarf_Addr bias;
@@ -175,10 +201,8 @@ static bool dw_open(struct dw *d, const struct elfobj *o, const char *path)
 	uint8_t unit_type;
 
 	memset(d, 0, sizeof(*d));
-	if (!has_dwarf(o)) {
-		note_unchecked(path, "no DWARF");
-		return false;
-	}
+	if (!has_dwarf(o))
+		return "no DWARF";
 	d->dwfl = dwfl_begin(&offline_callbacks);
 	if (!d->dwfl)
 		fatal(path, "cannot read its DWARF: %s", dwfl_errmsg(-1));
@@ -188,22 +212,21 @@ static bool dw_open(struct dw *d, const struct elfobj *o, const char *path)
 	if (!d->dbg)
 		fatal(path, "cannot read its DWARF: %s", dwfl_errmsg(-1));
 	d->types = strmap_new();
+	d->declared = strmap_new();
 	d->toplevel = strmap_new();
 	d->funcs = strmap_new();
 	d->vars = strmap_new();
 	while (!dwarf_get_units(d->dbg, cu, &cu, NULL, &unit_type, &cudie, NULL)) {
 		/* -gsplit-dwarf: the types are in a .dwo file patchgen is not given */
-		if (unit_type == DW_UT_skeleton) {
-			note_unchecked(path, "split DWARF (the types are in a .dwo file)");
-			return false;
-		}
+		if (unit_type == DW_UT_skeleton)
+			return "split DWARF (the types are in a .dwo file)";
 		if (dwarf_child(&cudie, &c))
 			continue;
 		do
 			index_die(d, &c);
 		while (!dwarf_siblingof(&c, &c));
 	}
-	return true;
+	return NULL;
 }
 
 /* A type as a string: "struct foo *", "int[4]", "int (long, ...) *". */
@@ -784,7 +807,7 @@ static char *cmp_type(Dwarf_Die *o, Dwarf_Die *n)
  * klive.ko to compare with the running kernel's BTF: its direct members,
  * as BTF lists them.
  */
-static void record_layout(struct plan *plan, Dwarf_Die *o, const char *name)
+static void record_layout(struct plan *plan, Dwarf_Die *o, const char *name, bool from_new)
 {
 	struct playout *l;
 	Dwarf_Die m;
@@ -797,6 +820,7 @@ static void record_layout(struct plan *plan, Dwarf_Die *o, const char *name)
 	l = &plan->layouts[plan->nlayouts++];
 	memset(l, 0, sizeof(*l));
 	l->name = xstrdup(name);
+	l->from_new = from_new;
 	l->is_union = dwarf_tag(o) == DW_TAG_union_type;
 	l->size = dwarf_bytesize(o) > 0 ? (uint64_t)dwarf_bytesize(o) : 0;
 	if (dwarf_child(o, &m))
@@ -816,6 +840,37 @@ static void record_layout(struct plan *plan, Dwarf_Die *o, const char *name)
 		udata(&m, DW_AT_bit_size, &bits);
 		pm->bits = bits;
 	} while (!dwarf_siblingof(&m, &m));
+}
+
+/*
+ * A struct or union N of NEW that OLD does not define: the fix's own type,
+ * or one OLD only declares (its layout is in other objects of the running
+ * kernel) whose definition the fix made visible. Either way patchgen has
+ * nothing to compare it with, so for vmlinux it records NEW's layout and
+ * klive.ko compares it with the running kernel's BTF (a type BTF does not
+ * have is the fix's own). Where klive.ko cannot (a module target, a kernel
+ * without BTF), a type OLD declares is refused.
+ */
+static void undefined_in_old(struct builder *b, struct pair *p, struct ctx *c,
+			     const struct use *u, Dwarf_Die *n)
+{
+	int tag = dwarf_tag(n);
+	char *users;
+
+	if (tag != DW_TAG_structure_type && tag != DW_TAG_union_type)
+		return;
+	if (b->vmlinux && b->k->btf) {
+		record_layout(b->plan, n, die_name(n), true);
+		return;
+	}
+	if (!strmap_get(c->old.declared, u->key))
+		return;
+	users = users_of(u);
+	refuse(b, p->newpath, xasprintf("%s is only declared in OLD (its layout is in other objects of the running kernel), used by %s; %s, so nothing can compare NEW's layout with the running kernel's",
+					u->key, users,
+					b->vmlinux ? "the target kernel has no BTF (CONFIG_DEBUG_INFO_BTF)" :
+						     "klive.ko checks module layouts only for vmlinux patches"));
+	free(users);
 }
 
 static void judge(struct builder *b, struct pair *p, struct ctx *c, const struct use *u)
@@ -847,16 +902,17 @@ static void judge(struct builder *b, struct pair *p, struct ctx *c, const struct
 		free(sn);
 		return;
 	}
-	/* a type OLD does not define is new code's own */
 	old = (uintptr_t)strmap_get(c->old.types, u->key);
-	if (!old || !dwarf_offdie(c->old.dbg, old - 1, &o))
+	if (!old || !dwarf_offdie(c->old.dbg, old - 1, &o)) {
+		undefined_in_old(b, p, c, u, &n);
 		return;
+	}
 	diff = cmp_type(&o, &n);
 	if (!diff) {
 		int tag = dwarf_tag(&o);
 
 		if (b->vmlinux && (tag == DW_TAG_structure_type || tag == DW_TAG_union_type))
-			record_layout(b->plan, &o, die_name(&o));
+			record_layout(b->plan, &o, die_name(&o), false);
 		return;
 	}
 	users = users_of(u);
@@ -917,16 +973,55 @@ static void check_prototypes(struct builder *b, struct pair *p, struct ctx *c)
 	}
 }
 
+/*
+ * Every other named type P's NEW object defines that OLD defines too:
+ * a layout the fix changed reaches the running kernel even when no changed
+ * or new function names the type (through the unchanged functions they
+ * call, here or in other objects, which keep the old layout), so any change
+ * is refused.
+ */
+static void check_all_types(struct builder *b, struct pair *p, struct ctx *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->new.ndefs; i++) {
+		const char *key = c->new.defs[i];
+		uintptr_t o_off = (uintptr_t)strmap_get(c->old.types, key);
+		uintptr_t n_off = (uintptr_t)strmap_get(c->new.types, key);
+		Dwarf_Die o, n;
+		char *diff;
+
+		if (strmap_get(c->bykey, key) || !o_off ||
+		    !dwarf_offdie(c->old.dbg, o_off - 1, &o) ||
+		    !dwarf_offdie(c->new.dbg, n_off - 1, &n))
+			continue;
+		diff = cmp_type(&o, &n);
+		if (!diff)
+			continue;
+		refuse(b, p->newpath, xasprintf("%s changed %s (%s), defined in this object though no changed or new function uses it: the unchanged code that does (here, or in other objects, reached through the functions the fix calls) keeps the old %s",
+						key,
+						dwarf_tag(&n) == DW_TAG_enumeration_type ? "values" : "layout",
+						diff,
+						dwarf_tag(&n) == DW_TAG_enumeration_type ? "values" : "layout"));
+		free(diff);
+	}
+}
+
 void layout_check(struct builder *b, struct pair *p)
 {
 	struct ctx c;
 	size_t i;
-	bool ok_old, ok_new;
+	const char *why_old, *why_new;
 
 	memset(&c, 0, sizeof(c));
-	ok_old = dw_open(&c.old, &p->old, p->oldpath);
-	ok_new = dw_open(&c.new, &p->new, p->newpath);
-	if (!ok_old || !ok_new)
+	why_old = dw_open(&c.old, &p->old, p->oldpath);
+	why_new = dw_open(&c.new, &p->new, p->newpath);
+	if (why_old)
+		unchecked_object(b, p->oldpath, why_old);
+	/* one refusal for the pair */
+	if (why_new && (!why_old || b->allow_unchecked_layouts))
+		unchecked_object(b, p->newpath, why_new);
+	if (why_old || why_new)
 		goto out;
 	c.bykey = strmap_new();
 	for (i = 0; i < p->vn.n; i++) {
@@ -937,6 +1032,7 @@ void layout_check(struct builder *b, struct pair *p)
 	}
 	for (i = 0; i < c.nuses; i++)
 		judge(b, p, &c, &c.uses[i]);
+	check_all_types(b, p, &c);
 	check_prototypes(b, p, &c);
 out:
 	if (c.old.dwfl)
@@ -950,5 +1046,6 @@ void layout_warn_unchecked(void)
 	size_t i;
 
 	for (i = 0; i < nunchecked; i++)
-		warnx_(unchecked[i], "%s, type layouts not checked", unchecked_why[i]);
+		warnx_(unchecked[i], "%s, type layouts not checked (--no-layout-check)",
+		       unchecked_why[i]);
 }

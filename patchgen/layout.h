@@ -8,12 +8,13 @@
  * Compare, in the DWARF of P's OLD and NEW objects, the types the selected
  * functions of NEW use (transitively, through pointers too) and the types of
  * the variables they refer to, and the prototypes of the changed functions;
- * each difference is one refusal in B. An object without DWARF is noted for
- * layout_warn_unchecked() and checks nothing.
+ * each difference is one refusal in B. An object without usable DWARF is
+ * refused, or with b->allow_unchecked_layouts (--no-layout-check) noted for
+ * layout_warn_unchecked() and marked in the plan (layouts_unchecked).
  */
 void layout_check(struct builder *b, struct pair *p);
 
-/* One warning for each object whose layouts were not checked (no DWARF). */
+/* One warning for each object whose layouts were not checked (--no-layout-check). */
 void layout_warn_unchecked(void);
 
 #endif

@@ -70,6 +70,16 @@ static const char usage[] =
 "                           each such symbol's neighbours and klive.ko finds\n"
 "                           it in the running kernel's kallsyms at load time\n"
 "  --no-system-map          use no symbol list, even where one is found\n"
+"  --no-layout-check        build the patch although type layouts cannot be\n"
+"                           checked because the objects have no DWARF (a\n"
+"                           kernel built with CONFIG_DEBUG_INFO_NONE) or\n"
+"                           split DWARF; by default that is refused. You give\n"
+"                           up the check that the fix changes no structure,\n"
+"                           union or enum the running kernel's objects use\n"
+"                           and no prototype of a redirected function: such a\n"
+"                           fix would corrupt memory. Objects with DWARF are\n"
+"                           still checked; klive.ko logs that the patch's\n"
+"                           layouts were not checked\n"
 "  --list                   print the decisions (one per line) and build\n"
 "                           nothing: target T, changed F, new F (each\n"
 "                           followed by indented lines: reason R, part F.cold,\n"
@@ -86,7 +96,10 @@ static const char usage[] =
 "                           ID VERSION (klive_state.h), symev S\n"
 "                           run N near M [text] [fresh L] (without a symbol\n"
 "                           list: S's neighbours klive.ko looks for, and its\n"
-"                           own copy L of a print-once flag), refuse R\n"
+"                           own copy L of a print-once flag), layout T from\n"
+"                           NEW (OLD does not define T: klive.ko compares\n"
+"                           NEW's layout with the kernel's BTF), layouts\n"
+"                           unchecked (--no-layout-check), refuse R\n"
 "  --sign-key KEY --sign-cert CERT\n"
 "                           sign the module (Secure Boot, module.sig_enforce)\n"
 "                           with the target's scripts/sign-file and its\n"
@@ -115,7 +128,7 @@ static const char usage[] =
 
 struct options {
 	const char *kdir, *target, *name, *symvers, *sysmap, *out, *sign_key, *sign_cert;
-	bool list, keep, replace;
+	bool list, keep, replace, no_layout_check;
 	char **objs;
 	int nobjs;
 };
@@ -159,6 +172,7 @@ static void parse(int argc, char **argv, struct options *o)
 		{ "klive-symvers", required_argument, NULL, 's' },
 		{ "system-map", required_argument, NULL, 'm' },
 		{ "no-system-map", no_argument, NULL, 'M' },
+		{ "no-layout-check", no_argument, NULL, 'L' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "keep-tmp", no_argument, NULL, 'K' },
@@ -179,6 +193,7 @@ static void parse(int argc, char **argv, struct options *o)
 		case 's': o->symvers = optarg; break;
 		case 'm': o->sysmap = optarg; break;
 		case 'M': o->sysmap = ""; break;
+		case 'L': o->no_layout_check = true; break;
 		case 'o': o->out = optarg; break;
 		case 'l': o->list = true; break;
 		case 'K': o->keep = true; break;
@@ -322,7 +337,7 @@ static void print_func(const struct plan *plan, const struct objview *v, const s
 		if (f->label != it->label)
 			continue;
 		print_pre(f);
-		/* a notrace function patched through it */
+		/* its .cold parts, and notrace functions patched through it */
 		for (k = 0; k < f->npieces; k++)
 			if (f->pieces[k].code)
 				print_pre(f->pieces[k].code);
@@ -430,6 +445,12 @@ static void print_list(const struct plan *plan, struct pair *pairs, size_t n)
 	for (i = 0; i < plan->nstates; i++)
 		printf("state %#llx %llu\n", (unsigned long long)plan->states[i].id,
 		       (unsigned long long)plan->states[i].version);
+	for (i = 0; i < plan->nlayouts; i++)
+		if (plan->layouts[i].from_new)
+			printf("layout %s %s from NEW (OLD does not define it)\n",
+			       plan->layouts[i].is_union ? "union" : "struct", plan->layouts[i].name);
+	if (plan->layouts_unchecked)
+		printf("layouts unchecked (--no-layout-check)\n");
 }
 
 static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
@@ -472,7 +493,7 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 			const struct pfunc *f = &plan->funcs[i];
 
 			for (r = 0; r <= f->npieces; r++) {
-				/* the function, then the notrace functions patched through it */
+				/* the function, then its pieces (.cold parts, notrace functions) */
 				const struct pfunc *c = r ? f->pieces[r - 1].code : f;
 
 				if (!c || !c->old_code)
@@ -498,6 +519,8 @@ static void print_summary(const struct plan *plan, struct pair *pairs, size_t n,
 	if (plan->nlayouts)
 		printf("  %zu type layouts recorded for klive.ko to check against the kernel's BTF\n",
 		       plan->nlayouts);
+	if (plan->layouts_unchecked)
+		printf("  type layouts not checked (--no-layout-check): objects without usable DWARF\n");
 	if (plan->nsymevs)
 		printf("  %zu local symbols klive.ko finds by their neighbours (no symbol list)\n",
 		       plan->nsymevs);
@@ -578,6 +601,7 @@ int main(int argc, char **argv)
 	b.pairs = pairs;
 	b.npairs = npairs;
 	b.labels = strmap_new();
+	b.allow_unchecked_layouts = o.no_layout_check;
 	for (i = 0; i < npairs; i++)
 		for (j = 0; j < pairs[i].vn.n; j++)
 			if (pairs[i].vn.items[j].selected || pairs[i].vn.items[j].refusal)

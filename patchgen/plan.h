@@ -78,6 +78,7 @@ struct pmember {
 struct playout {
 	char *name;
 	bool is_union;
+	bool from_new;		/* OLD does not define it: NEW's layout */
 	uint64_t size;
 	struct pmember *members;
 	size_t nmembers;
@@ -121,6 +122,7 @@ struct plan {
 	char **pointers;	/* patched functions whose address copied code takes */
 	size_t npointers, cappointers;
 	struct playout *layouts;	/* klive.ko checks them against the kernel's BTF */
+	bool layouts_unchecked;		/* --no-layout-check: an object had no usable DWARF */
 	size_t nlayouts, caplayouts;
 	struct psymev *symevs;		/* only when built without a symbol list */
 	size_t nsymevs, capsymevs;

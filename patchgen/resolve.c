@@ -587,6 +587,24 @@ static void fill_relocs(struct builder *b, struct pair *p, struct chunk *c,
 }
 
 /*
+ * Add IT (a function of the old object) as a piece of F; its code is
+ * checked against the running kernel's like F's (runpre.c).
+ */
+static void add_piece(struct pfunc *f, const struct item *it, long pos)
+{
+	struct ppiece *pc;
+
+	/* one at a time: pieces of several old functions may be added */
+	f->pieces = xrealloc(f->pieces, (f->npieces + 1) * sizeof(*f->pieces));
+	pc = &f->pieces[f->npieces++];
+	pc->name = xstrdup(it->sym->name);
+	pc->sympos = pos;
+	pc->code = xcalloc(1, sizeof(struct pfunc));
+	pc->code->old_name = xstrdup(it->sym->name);
+	pc->code->old = it;
+}
+
+/*
  * The .cold parts of OLD (a function of the old object): a task stopped in
  * one is inside the old function with no frame of it on the stack.
  */
@@ -607,11 +625,7 @@ static void add_old_pieces(struct builder *b, struct pair *p, const struct item 
 			refuse(b, p->oldpath, (char *)err);
 			continue;
 		}
-		/* one at a time: pieces of several old functions may be added */
-		f->pieces = xrealloc(f->pieces, (f->npieces + 1) * sizeof(*f->pieces));
-		f->pieces[f->npieces].name = xstrdup(it->sym->name);
-		f->pieces[f->npieces].code = NULL;	/* .cold parts: not checked yet */
-		f->pieces[f->npieces++].sympos = pos;
+		add_piece(f, it, pos);
 	}
 }
 
@@ -631,13 +645,7 @@ static void add_old_func_piece(struct builder *b, struct pair *p, const struct i
 		refuse(b, p->oldpath, (char *)err);
 		return;
 	}
-	f->pieces = xrealloc(f->pieces, (f->npieces + 1) * sizeof(*f->pieces));
-	f->pieces[f->npieces].name = xstrdup(old->sym->name);
-	/* its code is checked against the running kernel's like F's (runpre.c) */
-	f->pieces[f->npieces].code = xcalloc(1, sizeof(struct pfunc));
-	f->pieces[f->npieces].code->old_name = xstrdup(old->sym->name);
-	f->pieces[f->npieces].code->old = old;
-	f->pieces[f->npieces++].sympos = pos;
+	add_piece(f, old, pos);
 	add_old_pieces(b, p, old, f);
 }
 

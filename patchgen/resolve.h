@@ -37,6 +37,7 @@ struct builder {
 	size_t nrefusals, caprefusals;
 	bool warned_sysmap;
 	unsigned int serial;
+	bool allow_unchecked_layouts;	/* --no-layout-check */
 };
 
 /* Record "FILE: REASON" as a reason the patch cannot be built. */

@@ -111,7 +111,7 @@ void runpre_record(struct builder *b, struct pair *p)
 		if (f->old < p->vo.items || f->old >= p->vo.items + p->vo.n)
 			continue;
 		record(b, p, f);
-		/* a notrace function patched through F */
+		/* its .cold parts, and notrace functions patched through F */
 		for (j = 0; j < f->npieces; j++)
 			if (f->pieces[j].code)
 				record(b, p, f->pieces[j].code);

@@ -109,8 +109,15 @@ static const char *fresh_flag(struct builder *b, const struct elfobj *o, const s
 	return c->label;
 }
 
+/* Global names the patch leaves to klive.ko without a list (for one warning). */
+struct globals {
+	struct strbuf names;
+	size_t n;
+};
+
 /* The evidence for NAME if an old object defines it as a local symbol (only one may). */
-static void record(struct builder *b, struct strmap *done, const char *name)
+static void record(struct builder *b, struct strmap *done, const char *name,
+		   struct globals *g)
 {
 	const struct elfobj *def = NULL;
 	const struct symbol *self = NULL;
@@ -145,8 +152,11 @@ static void record(struct builder *b, struct strmap *done, const char *name)
 	 * neighbours. A global one is unique in vmlinux but for a rare
 	 * same-named static, which only a list's type letters tell apart.
 	 */
-	if (!self)
+	if (!self) {
+		if (g->n++ < 4)
+			sb_printf(&g->names, "%s'%s'", g->n > 1 ? ", " : "", name);
 		return;
+	}
 	grow(&plan->symevs, &plan->capsymevs, plan->nsymevs, sizeof(*plan->symevs));
 	ev = &plan->symevs[plan->nsymevs++];
 	memset(ev, 0, sizeof(*ev));
@@ -162,6 +172,7 @@ void symev_record(struct builder *b)
 {
 	struct plan *plan = b->plan;
 	struct strmap *done;
+	struct globals g = { { 0 }, 0 };
 	size_t i, j, n;
 
 	if (!b->vmlinux || kinfo_sysmap_count(b->k, "") >= 0)
@@ -169,10 +180,10 @@ void symev_record(struct builder *b)
 	done = strmap_new();
 	for (i = 0; i < plan->nfuncs; i++) {
 		if (!plan->funcs[i].sympos)
-			record(b, done, plan->funcs[i].old_name);
+			record(b, done, plan->funcs[i].old_name, &g);
 		for (j = 0; j < plan->funcs[i].npieces; j++)
 			if (!plan->funcs[i].pieces[j].sympos)
-				record(b, done, plan->funcs[i].pieces[j].name);
+				record(b, done, plan->funcs[i].pieces[j].name, &g);
 	}
 	/* fresh flags add chunks: only those before them have references */
 	n = plan->nchunks;
@@ -181,8 +192,18 @@ void symev_record(struct builder *b)
 			const struct out_reloc *r = &plan->chunks[i]->relocs[j];
 
 			if (r->kind == REF_KLIVE && !r->sympos)
-				record(b, done, r->sym);
+				record(b, done, r->sym, &g);
 		}
+	/*
+	 * kallsyms does not tell klive.ko a symbol's binding, so a global
+	 * name a static of another object shares is ambiguous at load time.
+	 */
+	if (g.n > 4)
+		sb_printf(&g.names, " and %zu more", g.n - 4);
+	if (g.n)
+		warnx_(b->k->kdir, "without the kernel's symbol list, klive.ko takes the global symbol%s %s only if %s the only one of that name in kallsyms: a static of the same name elsewhere makes it refuse the patch (--system-map tells them apart by type)",
+		       g.n > 1 ? "s" : "", g.names.buf, g.n > 1 ? "each is" : "it is");
+	sb_free(&g.names);
 }
 
 void symev_print(const struct plan *plan)

@@ -47,7 +47,9 @@ echo "--- build klive for the target kernel: patchgen/patchgen and core/klive.ko
 show_run_log "$out/make.log" make KDIR="$kdir"
 echo
 echo "--- patchgen: old and new fs/proc/cmdline.o -> cmdline_fix.ko"
-show_run patchgen/patchgen --kdir "$kdir" --system-map "$symlist" \
+# a kernel without debug info (KLIVE_DEMO_KERNEL=nolp61): --no-layout-check
+read -ra pgflags <<<"$(kernel_pgflags "$kid")"
+show_run patchgen/patchgen --kdir "$kdir" --system-map "$symlist" "${pgflags[@]}" \
 	"build/demo-$kid/old.o" "build/demo-$kid/new.o" -o "build/demo-$kid/cmdline_fix.ko"
 
 guest=$out/guest

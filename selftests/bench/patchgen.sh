@@ -9,6 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 vm=$here/../vm
 . "$vm/kernels.sh"
 kid=$1
+read -ra pgflags <<<"$(kernel_pgflags "$kid")"	# --no-layout-check without debug info
 [ -n "$kid" ] || die "usage: $0 KERNEL-ID"
 repo=$(cd "$here/../.." && pwd)
 out=$repo/build/$kid/bench
@@ -25,7 +26,7 @@ for spec in sched-core:kernel/sched/core.o mm-memory:mm/memory.o; do
 	best=
 	for _ in 1 2 3; do
 		t0=$(date +%s.%N)
-		"$repo/patchgen/patchgen" --kdir "$kdir" --list -o "$dir/bench.ko" \
+		"$repo/patchgen/patchgen" --kdir "$kdir" "${pgflags[@]}" --list -o "$dir/bench.ko" \
 			"$dir/old.o" "$dir/new.o" >"$dir/list.txt" 2>&1 ||
 			{ cat "$dir/list.txt" >&2; die "patchgen failed on $obj"; }
 		t=$(echo "$(date +%s.%N) - $t0" | bc)

@@ -32,6 +32,7 @@ src=$(kernel_srcdir "$kid")
 peer=${KPATCH_DIFF:-$(command -v kpatch-diff || true)}
 make -s -C "$repo/patchgen" >/dev/null || die "building patchgen failed"
 mkdir -p "$out"
+read -ra pgflags <<<"$(kernel_pgflags "$kid")"	# --no-layout-check without debug info
 
 # struct alt_instr grew to 14 bytes in 6.3; the wrapper's other sizes hold for 6.1 and 6.12
 case "$(kernel_release "$kid")" in
@@ -52,7 +53,7 @@ done
 
 # patchgen's selection: "F" for changed and new functions, sorted
 pg_set() {	# pg_set OLD NEW LOG
-	"$repo/patchgen/patchgen" --list --kdir "$kdir" -o "$out/unused.ko" "$1" "$2" >"$3" 2>&1
+	"$repo/patchgen/patchgen" --list --kdir "$kdir" "${pgflags[@]}" -o "$out/unused.ko" "$1" "$2" >"$3" 2>&1
 	sed -n 's/^\(changed\|new\) //p' "$3" | sort -u | tr '\n' ' '
 }
 

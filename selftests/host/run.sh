@@ -176,6 +176,16 @@ rc=$?
 [ $rc = 0 ] && grep -qx 'symev sd_count run 1 near 1' "$build/nomap4.out"
 result $? "no symbol list: a static in a section of its own is found by its neighbours" \
 	"rc=$rc $(cat "$build/nomap4.out" "$build/nomap4.err")"
+# Globals get no neighbours (kallsyms does not tell klive.ko a symbol's
+# binding): one warning names them, only without a list.
+if grep -qx "patchgen: $kdir: warning: without the kernel's symbol list, klive.ko takes the global symbol 'sp_alpha' only if it is the only one of that name in kallsyms: .*" "$build/nomap2.err" &&
+   ! grep -q '^symev sp_alpha' "$build/nomap2.out" &&
+   ! grep -q 'takes the global symbol' "$sp/err"; then
+	result 0 "no symbol list: the global names left to klive.ko are named in one warning"
+else
+	result 1 "no symbol list: the global names left to klive.ko are named in one warning" \
+		"$(cat "$build/nomap2.out" "$build/nomap2.err" "$sp/err")"
+fi
 # A kdir for the running kernel: its /proc/kallsyms is the list, when it
 # shows addresses (this host's kernel has none of the case's symbols).
 rk=$build/kdir-running
@@ -202,24 +212,46 @@ else
 	result 1 "no symbol list: a local name of two objects is refused" "rc=$rc $(cat "$build/nomap3.out" "$build/nomap3.err")"
 fi
 
-# Objects without DWARF (no -g): built as before, with a warning that type
-# layouts were not checked, once for each such object; none with DWARF.
+# Objects without DWARF (no -g): refused by default with one line naming
+# the reason and the opt-in; with --no-layout-check built, with a warning
+# that type layouts were not checked, once for each such object, and the
+# patch marked for klive.ko's log line; none with DWARF.
 nd=$build/nodwarf
 mkdir -p "$nd/old" "$nd/new"
 nodebug=()
 for f in "${cflags[@]}"; do [ "$f" = -g ] || nodebug+=("$f"); done
 gcc "${nodebug[@]}" -c "$here/cases/changed/old.c" -o "$nd/old/changed.o" &&
 gcc "${nodebug[@]}" -c "$here/cases/changed/new.c" -o "$nd/new/changed.o"
-"$pg" --list --kdir "$kdir" --system-map "$build/changed-plain/System.map" \
+"$pg" --kdir "$kdir" --system-map "$build/changed-plain/System.map" \
+	"$nd/old/changed.o" "$nd/new/changed.o" -o "$nd/fix.ko" >"$nd/out0" 2>"$nd/err0"
+rc=$?
+if [ $rc = 1 ] && [ ! -e "$nd/fix.ko" ] && [ "$(wc -l <"$nd/err0")" = 1 ] &&
+   grep -qx "patchgen: $nd/old/changed.o: no DWARF: the layouts of the types the changed code uses cannot be checked; .*--no-layout-check.*" "$nd/err0"; then
+	result 0 "objects without DWARF: refused by default"
+else
+	result 1 "objects without DWARF: refused by default" "rc=$rc $(cat "$nd/out0" "$nd/err0")"
+fi
+"$pg" --list --no-layout-check --kdir "$kdir" --system-map "$build/changed-plain/System.map" \
 	"$nd/old/changed.o" "$nd/new/changed.o" >"$nd/out" 2>"$nd/err"
 rc=$?
 if [ $rc = 0 ] && grep -qx 'changed calc' "$nd/out" &&
-   [ "$(grep -c 'warning: no DWARF, type layouts not checked' "$nd/err")" = 2 ] &&
+   [ "$(grep -c 'warning: no DWARF, type layouts not checked (--no-layout-check)' "$nd/err")" = 2 ] &&
    grep -q "^patchgen: $nd/old/changed.o: warning: no DWARF" "$nd/err" &&
    ! grep -q 'no DWARF' "$build/changed-plain/err"; then
-	result 0 "objects without DWARF: built, layouts not checked (warning)"
+	result 0 "objects without DWARF, --no-layout-check: built, layouts not checked (warning)"
 else
-	result 1 "objects without DWARF: built, layouts not checked (warning)" "rc=$rc $(cat "$nd/out" "$nd/err")"
+	result 1 "objects without DWARF, --no-layout-check: built, layouts not checked (warning)" "rc=$rc $(cat "$nd/out" "$nd/err")"
+fi
+# the patch tells klive.ko (--list: layouts unchecked); with DWARF it is checked
+"$pg" --list --no-layout-check --kdir "$kdir" --system-map "$build/changed-plain/System.map" \
+	"$build/changed-plain/old/changed.o" "$build/changed-plain/new/changed.o" >"$nd/out2" 2>"$nd/err2"
+rc=$?
+if [ $rc = 0 ] && grep -qx 'layouts unchecked (--no-layout-check)' "$nd/out" &&
+   ! grep -q 'unchecked' "$nd/out2" "$nd/err2" "$build/changed-plain/out"; then
+	result 0 "--no-layout-check: the patch tells klive.ko only when layouts were not checked"
+else
+	result 1 "--no-layout-check: the patch tells klive.ko only when layouts were not checked" \
+		"rc=$rc $(cat "$nd/out" "$nd/out2" "$nd/err2")"
 fi
 # Compressed debug info (-gz, CONFIG_DEBUG_INFO_COMPRESSED): still read; and
 # split DWARF (types in .dwo files patchgen is not given): a warning.
@@ -230,7 +262,7 @@ dwarf_variant() {	# dwarf_variant ID NAME CASE EXPECTED-STDERR-TEXT FLAGS...
 	(cd "$w" && gcc "${nodebug[@]}" "$@" -c "$here/cases/$case/old.c" -o old.o &&
 		gcc "${nodebug[@]}" "$@" -c "$here/cases/$case/new.c" -o new.o)
 	sysmap "$w/old.o" "$here/cases/$case" "$w/System.map"
-	"$pg" --list --kdir "$kdir" --system-map "$w/System.map" "$w/old.o" "$w/new.o" \
+	"$pg" --list "${dv_pg[@]}" --kdir "$kdir" --system-map "$w/System.map" "$w/old.o" "$w/new.o" \
 		>"$w/out" 2>"$w/err"
 	rc=$?
 	if grep -qF -- "$text" "$w/err" && ! grep -q 'runtime error\|AddressSanitizer' "$w/err"; then
@@ -239,17 +271,39 @@ dwarf_variant() {	# dwarf_variant ID NAME CASE EXPECTED-STDERR-TEXT FLAGS...
 		result 1 "$name" "rc=$rc $(cat "$w/out" "$w/err")"
 	fi
 }
+dv_pg=()	# patchgen options of the next dwarf_variant
 dwarf_variant gz "compressed DWARF (-gz): layout change refused" layout_added_member \
 	"struct foo changed layout (member 'bar' added at offset 16; size 16 -> 24)" -g -gz
-dwarf_variant split "split DWARF: layouts not checked (warning)" layout_added_member \
-	"old.o: warning: split DWARF (the types are in a .dwo file), type layouts not checked" \
+dwarf_variant split "split DWARF: refused by default" layout_added_member \
+	"old.o: split DWARF (the types are in a .dwo file): the layouts of the types the changed code uses cannot be checked" \
 	-g -gsplit-dwarf
+dv_pg=(--no-layout-check)
+dwarf_variant split-optin "split DWARF, --no-layout-check: layouts not checked (warning)" layout_added_member \
+	"old.o: warning: split DWARF (the types are in a .dwo file), type layouts not checked (--no-layout-check)" \
+	-g -gsplit-dwarf
+
+# A type OLD only declares, on a kernel with BTF: NEW's layout is recorded
+# for klive.ko to compare with the kernel's (--list: layout T from NEW).
+bk=$build/kdir-btf
+cp -r "$kdir" "$bk"
+echo 'CONFIG_DEBUG_INFO_BTF=y' >> "$bk/.config"
+dd=$build/layout_declared_only-plain
+"$pg" --list --kdir "$bk" --system-map "$dd/System.map" "$dd/old/layout_declared_only.o" \
+	"$dd/new/layout_declared_only.o" >"$build/btf.out" 2>"$build/btf.err"
+rc=$?
+if [ $rc = 0 ] && grep -qx 'layout struct foo from NEW (OLD does not define it)' "$build/btf.out" &&
+   ! grep -q '^layout' "$dd/out"; then
+	result 0 "a type OLD only declares: NEW's layout recorded for klive.ko's BTF check"
+else
+	result 1 "a type OLD only declares: NEW's layout recorded for klive.ko's BTF check" \
+		"rc=$rc $(cat "$build/btf.out" "$build/btf.err")"
+fi
 
 # --help documents every option
 "$pg" --help >"$build/help" 2>&1
 rc=$?
 missing=""
-for opt in --kdir --target --name --klive-symvers --system-map --no-system-map --sign-key --sign-cert --list --keep-tmp -o; do
+for opt in --kdir --target --name --klive-symvers --system-map --no-system-map --no-layout-check --sign-key --sign-cert --list --keep-tmp -o; do
 	grep -qF -- "$opt" "$build/help" || missing="$missing $opt"
 done
 result "$([ $rc = 0 ] && [ -z "$missing" ] && echo 0 || echo 1)" "--help documents the options" "rc=$rc missing:$missing"
@@ -261,7 +315,7 @@ result "$([ $rc = 0 ] && [ -z "$missing" ] && echo 0 || echo 1)" "--help documen
 # sanitizer report.
 for dir in "$here"/malformed/*/; do
 	name=$(basename "$dir")
-	args=(--list --kdir "$kdir")
+	args=(--list --no-layout-check --kdir "$kdir")	# no DWARF in them
 	[ -f "$dir/System.map" ] && args+=(--system-map "$dir/System.map")
 	[ -f "$dir/target" ] && args+=(--target "$(cat "$dir/target")")
 	"$pg" "${args[@]}" "$dir/old.o" "$dir/new.o" >"$build/malformed.out" 2>"$build/malformed.err"

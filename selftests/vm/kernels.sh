@@ -110,3 +110,12 @@ kernel_srclock() {
 objs_stale() {
 	[ ! -f "$2" ] || [ "$3" -nt "$2" ] || [ "$(kernel_objtree "$1")/.klive-ready" -nt "$2" ]
 }
+
+# patchgen options the objects of kernel id $1 need: a kernel built without
+# debug info (nolp61, kcsan61: CONFIG_DEBUG_INFO_NONE) gives objects whose
+# type layouts nothing can check, which patchgen refuses unless told.
+kernel_pgflags() {
+	if grep -qx 'CONFIG_DEBUG_INFO_NONE=y' "$(kernel_objtree "$1")/.config" 2>/dev/null; then
+		echo --no-layout-check
+	fi
+}

@@ -10,6 +10,7 @@
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/kernels.sh"
 kid=$1
+read -ra pgflags <<<"$(kernel_pgflags "$kid")"	# --no-layout-check without debug info
 [ -n "$kid" ] || die "usage: $0 KERNEL-ID"
 repo=$(cd "$here/../.." && pwd)
 out=$repo/build/$kid/lineshift
@@ -64,7 +65,7 @@ for i in "${!objs[@]}"; do
 			continue
 		fi
 	fi
-	"$repo/patchgen/patchgen" --list --kdir "$kdir" "$dir/old.o" "$dir/new.o" \
+	"$repo/patchgen/patchgen" --list --kdir "$kdir" "${pgflags[@]}" "$dir/old.o" "$dir/new.o" \
 		>"$dir/list" 2>"$dir/err"
 	status=$?
 	changed=$(sed -n 's/^\(changed\|new\) //p' "$dir/list" | tr '\n' ' ')

@@ -9,6 +9,9 @@
 # is patchable there, e.g. the function is inlined into a traceable one).
 # A header line "Expect: TEXT" requires the reason to contain TEXT, so the
 # patch is refused for what it is about and not for something else.
+# patchgen gets the kernel's own options (kernel_pgflags: --no-layout-check
+# for a kernel without debug info), unless a line "Expect-KID: TEXT" names
+# the reason to expect on KID without them.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/kernels.sh"
 kid=$1
@@ -33,6 +36,11 @@ for pf in "${patches[@]}"; do
 	name=$(basename "$pf" .patch)
 	skip=$(sed -n "s/^Skip: $kid //p" "$pf")
 	expect=$(sed -n 's/^Expect: //p' "$pf")
+	read -ra pgflags <<<"$(kernel_pgflags "$kid")"
+	if grep -q "^Expect-$kid: " "$pf"; then
+		expect=$(sed -n "s/^Expect-$kid: //p" "$pf")
+		pgflags=()
+	fi
 	if [ -n "$skip" ]; then
 		echo "ok $n refusal_$name # SKIP $skip"
 		continue
@@ -47,7 +55,7 @@ for pf in "${patches[@]}"; do
 	ko=$out/$name/refused.ko
 	rm -f "$ko"
 	if [ ${#pairs[@]} -gt 0 ]; then
-		msg=$("$repo/patchgen/patchgen" --kdir "$kdir" --system-map "$symlist" "${svargs[@]}" \
+		msg=$("$repo/patchgen/patchgen" --kdir "$kdir" --system-map "$symlist" "${svargs[@]}" "${pgflags[@]}" \
 			-o "$ko" "${pairs[@]}" 2>&1 >/dev/null)
 		status=$?
 	else

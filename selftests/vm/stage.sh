@@ -33,10 +33,12 @@ build_module samples/handwritten handwritten KBUILD_EXTRA_SYMBOLS="$klive_dir/Mo
 hand_dir=$out/src/handwritten/samples/handwritten
 
 make -s -C "$repo/patchgen" >/dev/null
+# objects of a kernel without debug info: --no-layout-check (kernels.sh)
+read -ra pgflags <<<"$(kernel_pgflags "$kid")"
 patchgen() {
-	echo "  PATCHGEN $kid $*"
+	echo "  PATCHGEN $kid ${pgflags[*]} $*"
 	"$repo/patchgen/patchgen" --kdir "$kdir" \
-		--klive-symvers "$klive_dir/Module.symvers" "$@"
+		--klive-symvers "$klive_dir/Module.symvers" "${pgflags[@]}" "$@"
 }
 symlist=$("$here/kallsyms.sh" "$kid") || die "no symbol list for $kid"
 patchgen --system-map "$symlist" -o "$out/cmdline_fix.ko" "$out/cmdline/old.o" "$out/cmdline/new.o"

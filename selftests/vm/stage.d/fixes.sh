@@ -24,6 +24,8 @@ fix_patchfile() {
 }
 
 mkdir -p "$out/fixes"
+# 1 when the fixes are built with --no-layout-check (no DWARF): klive.ko says so
+if [ ${#pgflags[@]} -gt 0 ]; then echo 1; else echo 0; fi >"$guest/layouts_unchecked"
 for fixdir in "$repo"/samples/vmlinux/*/; do
 	fixdir=${fixdir%/}
 	name=$(basename "$fixdir")

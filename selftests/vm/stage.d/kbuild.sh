@@ -17,7 +17,7 @@ echo "  KBUILD  $kid klive build $(basename "$(dirname "$kb_fix")")/$(basename "
 	flock 9
 	"$repo/cli/klive" build --src "$(kernel_srcdir "$kid")" --obj "$(kernel_objtree "$kid")" \
 		--kdir "$kdir" --klive-symvers "$klive_dir/Module.symvers" --system-map "$symlist" \
-		--name kbuild_fix "${kb_objs[@]}" "$kb_fix" -o "$guest/kbuild_fix.ko" >"$out/kbuild.log" 2>&1 ||
+		--name kbuild_fix "${kb_objs[@]}" "${pgflags[@]}" "$kb_fix" -o "$guest/kbuild_fix.ko" >"$out/kbuild.log" 2>&1 ||
 		{ cat "$out/kbuild.log"; exit 1; }
 	# still under the lock: another build may patch the source once it is free
 	patch -d "$(kernel_srcdir "$kid")" -p1 -s -f --dry-run <"$kb_fix" >/dev/null ||

@@ -18,7 +18,8 @@ cp "$out/cmdline/old.o" "$out/cmdline/new.o" "$readme/"
 rm -f "$readme/fix.ko"
 (cd "$readme" && make KDIR="$kdir" >make.log 2>&1) ||
 	{ tail -n 30 "$readme/make.log"; die "README: make KDIR=$kdir failed for $kid"; }
-(cd "$readme" && patchgen/patchgen --kdir "$kdir" old.o new.o -o fix.ko >patchgen.log 2>&1) ||
+# the Debian kernels' objects have DWARF; nolp61's need --no-layout-check
+(cd "$readme" && patchgen/patchgen --kdir "$kdir" "${pgflags[@]}" old.o new.o -o fix.ko >patchgen.log 2>&1) ||
 	{ cat "$readme/patchgen.log"; die "README: patchgen failed for $kid"; }
 mkdir -p "$guest/readme"
 cp "$readme/core/klive.ko" "$readme/fix.ko" "$readme/cli/klive" "$guest/readme/"

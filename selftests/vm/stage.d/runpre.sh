@@ -10,14 +10,19 @@
 # differs (runpre/adjtimex-other.patch): the patch redirects the syscall
 # stubs, which are the running kernel's, and klive.ko must find the
 # difference in the notrace body it records as their piece
-# ($guest/runpre_adjtimex.ko, .offset).
+# ($guest/runpre_adjtimex.ko, .offset). And the drop_caches fix against an
+# fs/drop_caches.c whose handler differs from the running kernel's only in
+# its .cold part (runpre/drop_caches-other.patch: the pid printed is the
+# tgid): klive.ko must find the difference in the .cold part, which the
+# patch records as a piece of the handler ($guest/runpre_drop_caches.ko,
+# .offset; not on 6.12, whose handler has no .cold part).
 # shellcheck shell=bash disable=SC2154 # stage.sh sets kid repo out guest symlist
-rp_code() {	# rp_code OBJ SYM OUT - the bytes of function SYM in OBJ's .text
-	local v sz
-	read -r v sz <<<"$(nm -S "$1" | awk -v s="$2" '$4 == s { print $1, $2 }')"
+rp_code() {	# rp_code OBJ SYM OUT - the bytes of function SYM in OBJ (in its section)
+	local v sec sz
+	read -r v sec sz <<<"$(objdump -t "$1" | awk -v s="$2" '$NF == s { print $1, $(NF - 2), $(NF - 1) }')"
 	[ -n "$sz" ] || die "runpre: no $2 in $1"
-	objcopy -O binary --only-section=.text "$1" "$3.text"
-	tail -c +$((16#$v + 1)) "$3.text" | head -c $((16#$sz)) >"$3"
+	objcopy -O binary --only-section="$sec" "$1" "$3.sec"
+	tail -c +$((16#$v + 1)) "$3.sec" | head -c $((16#$sz)) >"$3"
 }
 # rp_case NAME OBJ SYM: build runpre_NAME.ko from runpre/NAME-other{,-fix}.patch
 # and the offset of the first byte where SYM of OLD differs from the
@@ -42,4 +47,7 @@ rp_case() {
 }
 rp_case umask kernel/sys.o __x64_sys_umask
 rp_case adjtimex kernel/time/time.o __do_sys_adjtimex
+# 6.12's handler has no .cold part (the test skips there)
+[ "$(kernel_release "$kid" | cut -c1-5)" = 6.12. ] ||
+	rp_case drop_caches fs/drop_caches.o drop_caches_sysctl_handler.cold
 unset -f rp_code rp_case

@@ -747,6 +747,57 @@ TEST(other_source_refused_notrace)
 	EXPECT_LE(0, do_adjtimex(ADJ_UNKNOWN));
 }
 
+/*
+ * The drop_caches fix built from an fs/drop_caches.c whose handler is the
+ * running kernel's except in its .cold part (the pid printed is the tgid,
+ * selftests/vm/runpre/): the handler itself matches, and klive.ko refuses
+ * the patch in the .cold part it records as the handler's piece, at the
+ * offset the host found. 6.12's handler has no .cold part.
+ */
+TEST(other_source_refused_cold)
+{
+	char off[32], msg[224];
+
+	if (!exists(KDIR "runpre_drop_caches.offset"))
+		SKIP(return, "the handler has no .cold part on this kernel");
+	read_into(KDIR "runpre_drop_caches.offset", off, sizeof(off));
+	ASSERT_EQ(0, strncmp(off, "+0x", 3));
+	off[strcspn(off, "\n")] = '\0';
+	snprintf(msg, sizeof(msg),
+		 "klive: runpre_drop_caches: drop_caches_sysctl_handler.cold differs from the running kernel at %s (built from another source or configuration?)",
+		 off);
+	if (!exists("/sys/module/klive"))
+		ASSERT_EQ(0, run("insmod " KDIR "klive.ko"));
+	EXPECT_EQ(0, dmesg_count(msg));
+	EXPECT_NE(0, run("insmod " KDIR "runpre_drop_caches.ko 2>/dev/null"));
+	EXPECT_FALSE(exists(LP "runpre_drop_caches"));
+	EXPECT_FALSE(module_loaded("runpre_drop_caches"));
+	EXPECT_LE(1, dmesg_count(msg));
+	/* the running handler's own code is the one that matched */
+	EXPECT_EQ(0, dmesg_count("klive: runpre_drop_caches: drop_caches_sysctl_handler differs"));
+}
+
+/*
+ * A patch built with patchgen --no-layout-check (the fixes of a kernel
+ * without debug info, whose objects have no DWARF) makes klive.ko say once,
+ * at load, that its layouts were not checked; one built with the check
+ * says nothing of the kind.
+ */
+TEST(unchecked_layouts_logged)
+{
+	const char *msg = "klive: fix_umask: built with patchgen --no-layout-check: the fix's type layouts were not checked";
+	char flag[8];
+	int before;
+
+	read_into(KDIR "layouts_unchecked", flag, sizeof(flag));
+	ASSERT_TRUE(flag[0] == '0' || flag[0] == '1');
+	before = dmesg_count(msg);
+	ASSERT_EQ(0, patch("umask"));
+	EXPECT_EQ(before + (flag[0] == '1'), dmesg_count(msg));
+	ASSERT_EQ(0, unpatch("umask"));
+	EXPECT_EQ(before + (flag[0] == '1'), dmesg_count(msg));
+}
+
 /* Leave the kernel as klive_basic left it: klive unloaded. */
 /* Whether the first "flags" line of /proc/cpuinfo lists FLAG. */
 static int cpu_flag(const char *flag)
