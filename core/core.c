@@ -894,7 +894,12 @@ static int __init klive_init(void)
 
 static void __exit klive_exit(void)
 {
+	struct klive_coming *c, *tmp;
+
 	unregister_module_notifier(&klive_module_nb);
+	/* modules still coming (a long init) when klive goes */
+	list_for_each_entry_safe(c, tmp, &klive_coming_mods, node)
+		kfree(c);
 	destroy_workqueue(klive_wq);
 	klive_transition_exit();
 	klive_sysfs_exit();
