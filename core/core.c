@@ -287,11 +287,10 @@ static void klive_replace_done(struct klive_patch_state *kp)
 	unsigned long to = 0;
 	unsigned int n;
 
-	for (n = 0; klive_func_at(kp, n); n++) {
-		if (!klive_func_at(kp, n)->nop) {
-			to = klive_func_at(kp, n)->new_addr;
-			break;
-		}
+	/* any code of the patch module, a module of its objects loaded or not */
+	for (n = 0; n < kp->nr_objs && !to; n++) {
+		if (kp->objs[n].obj->nr_funcs)
+			to = kp->objs[n].funcs[0].new_addr;
 	}
 	list_for_each_entry(old, &klive_patches, node) {
 		/* a patch disabled already goes its own way */
