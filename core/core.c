@@ -139,6 +139,10 @@ static int klive_obj_prepare(struct klive_patch_state *kp,
 
 	os->mod = mod;
 	os->live = true;
+	/* the layouts first: the likelier reason when all else fails too */
+	ret = klive_check_obj_layouts(kp->patch, obj);
+	if (ret)
+		return ret;
 	for (j = 0; j < obj->nr_funcs; j++) {
 		struct klive_func_state *f = &os->funcs[j];
 
@@ -147,8 +151,7 @@ static int klive_obj_prepare(struct klive_patch_state *kp,
 		if (ret)
 			return ret;
 	}
-	return klive_check_obj_layouts(kp->patch, obj) ?:
-	       klive_runpre_check(kp, os);
+	return klive_runpre_check(kp, os);
 }
 
 /*
