@@ -88,9 +88,14 @@ static void list_one(const char *name, int first)
 		snprintf(odir, sizeof(odir), "%s/%s", dir, objs[i]);
 		funcs = subdirs(odir, &nf);
 		if (out_json) {
+			char pf[600];
+
+			/* 0 for a module object while its module is not loaded */
+			snprintf(pf, sizeof(pf), "%s/patched", objs[i]);
 			printf("%s{\"name\": ", i ? ", " : "");
 			out_jstr(stdout, objs[i]);
-			printf(", \"functions\": [");
+			printf(", \"patched\": %s, \"functions\": [",
+			       lp_flag(name, pf) == 1 ? "true" : "false");
 		}
 		for (j = 0; j < nf; j++) {
 			if (out_json) {

@@ -244,9 +244,9 @@ static int klive_btf_walk(const struct klive_btf *b,
  * from the running kernel's (vmlinux's BTF, and the module's for a module
  * object); without BTF say so and go on.
  */
-static int klive_check_obj_layouts(const struct klive_patch *patch,
-				   const struct klive_object *obj,
-				   const struct klive_btf *base)
+static int klive_check_layouts_on(const struct klive_patch *patch,
+				  const struct klive_object *obj,
+				  const struct klive_btf *base)
 {
 	const char *what = obj->name ?: "vmlinux";
 	struct klive_layout_check *checks;
@@ -303,19 +303,18 @@ out:
 	return ret;
 }
 
-/* Refuse @patch if any of its objects was built against other layouts. */
-int klive_check_layouts(const struct klive_patch *patch)
+/*
+ * Refuse object @obj of @patch if it was built against other layouts;
+ * a module object is checked once its module is loaded (or coming: its
+ * BTF is in sysfs from MODULE_STATE_COMING on).
+ */
+int klive_check_obj_layouts(const struct klive_patch *patch,
+			    const struct klive_object *obj)
 {
 	struct klive_btf b;
-	unsigned int i, n = 0;
 	int ret;
 
-	if (patch->layouts_unchecked)
-		pr_info("%s: built with patchgen --no-layout-check: the fix's type layouts were not checked (objects without DWARF)\n",
-			patch->name);
-	for (i = 0; i < patch->nr_objs; i++)
-		n += patch->objs[i].nr_layouts;
-	if (!n)
+	if (!obj->nr_layouts)
 		return 0;
 	ret = klive_btf_find(&b);
 	if (ret) {
@@ -323,12 +322,5 @@ int klive_check_layouts(const struct klive_patch *patch)
 			patch->name, ret);
 		return 0;
 	}
-	for (i = 0; i < patch->nr_objs; i++) {
-		if (!patch->objs[i].nr_layouts)
-			continue;
-		ret = klive_check_obj_layouts(patch, &patch->objs[i], &b);
-		if (ret)
-			return ret;
-	}
-	return 0;
+	return klive_check_layouts_on(patch, obj, &b);
 }

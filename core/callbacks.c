@@ -129,7 +129,49 @@ static int klive_call(struct klive_patch_state *kp, struct klive_obj_state *os,
 }
 
 /*
- * Before anything is redirected. A refusal undoes the objects already
+ * Object @os of @kp is about to be redirected (at the patch's enable, or as
+ * its module loads): its pre-patch callback may refuse.
+ */
+int klive_obj_pre_patch(struct klive_patch_state *kp, struct klive_obj_state *os)
+{
+	int ret;
+
+	ret = klive_call(kp, os, KLIVE_PRE_PATCH);
+	if (ret)
+		return ret;
+	os->pre_patched = true;
+	return 0;
+}
+
+/* Every task runs @os's new code. */
+void klive_obj_post_patch(struct klive_patch_state *kp, struct klive_obj_state *os)
+{
+	if (os->post_patched || !os->pre_patched)
+		return;
+	klive_call(kp, os, KLIVE_POST_PATCH);
+	os->post_patched = true;
+}
+
+/* @os leaves the patched state (a disable starts, or its module goes). */
+void klive_obj_pre_unpatch(struct klive_patch_state *kp, struct klive_obj_state *os)
+{
+	if (os->post_patched)
+		klive_call(kp, os, KLIVE_PRE_UNPATCH);
+	os->post_patched = false;
+}
+
+/* No task runs @os's new code any more (or it never started). */
+void klive_obj_post_unpatch(struct klive_patch_state *kp, struct klive_obj_state *os)
+{
+	if (os->pre_patched)
+		klive_call(kp, os, KLIVE_POST_UNPATCH);
+	os->pre_patched = false;
+	os->post_patched = false;
+}
+
+/*
+ * Before anything is redirected, for the objects there are (a module not
+ * loaded gets its own at load). A refusal undoes the objects already
  * prepared (their post_unpatch), so the patch leaves no trace.
  */
 int klive_pre_patch(struct klive_patch_state *kp)
@@ -140,14 +182,15 @@ int klive_pre_patch(struct klive_patch_state *kp)
 	for (i = 0; i < kp->nr_objs; i++) {
 		struct klive_obj_state *os = &kp->objs[i];
 
-		ret = klive_call(kp, os, KLIVE_PRE_PATCH);
+		if (!os->live)
+			continue;
+		ret = klive_obj_pre_patch(kp, os);
 		if (ret) {
 			pr_err("%s: the pre-patch callback of %s refused the patch (%d): nothing patched\n",
 			       kp->name, klive_objname(os), ret);
 			klive_post_unpatch(kp);
 			return ret;
 		}
-		os->pre_patched = true;
 	}
 	return 0;
 }
@@ -158,12 +201,8 @@ void klive_post_patch(struct klive_patch_state *kp)
 	unsigned int i;
 
 	for (i = 0; i < kp->nr_objs; i++) {
-		struct klive_obj_state *os = &kp->objs[i];
-
-		if (os->post_patched || !os->pre_patched)
-			continue;
-		klive_call(kp, os, KLIVE_POST_PATCH);
-		os->post_patched = true;
+		if (kp->objs[i].live)
+			klive_obj_post_patch(kp, &kp->objs[i]);
 	}
 }
 
@@ -172,13 +211,8 @@ void klive_pre_unpatch(struct klive_patch_state *kp)
 {
 	unsigned int i;
 
-	for (i = 0; i < kp->nr_objs; i++) {
-		struct klive_obj_state *os = &kp->objs[i];
-
-		if (os->post_patched)
-			klive_call(kp, os, KLIVE_PRE_UNPATCH);
-		os->post_patched = false;
-	}
+	for (i = 0; i < kp->nr_objs; i++)
+		klive_obj_pre_unpatch(kp, &kp->objs[i]);
 }
 
 /* No task runs the new code any more (or it never started). */
@@ -186,12 +220,6 @@ void klive_post_unpatch(struct klive_patch_state *kp)
 {
 	unsigned int i;
 
-	for (i = 0; i < kp->nr_objs; i++) {
-		struct klive_obj_state *os = &kp->objs[i];
-
-		if (os->pre_patched)
-			klive_call(kp, os, KLIVE_POST_UNPATCH);
-		os->pre_patched = false;
-		os->post_patched = false;
-	}
+	for (i = 0; i < kp->nr_objs; i++)
+		klive_obj_post_unpatch(kp, &kp->objs[i]);
 }

@@ -124,34 +124,117 @@ static int klive_resolve_pieces(struct klive_patch_state *kp,
 	return 0;
 }
 
-static int klive_resolve_obj(struct klive_patch_state *kp,
-			     struct klive_obj_state *os)
+/*
+ * Resolve and check object @os on its module @mod (NULL: vmlinux), loaded
+ * or coming: its functions, their pieces, its type layouts and the old
+ * code it was built from. Nothing is written yet; on failure the caller
+ * forgets the object (klive_obj_forget()).
+ */
+static int klive_obj_prepare(struct klive_patch_state *kp,
+			     struct klive_obj_state *os, struct module *mod)
 {
 	const struct klive_object *obj = os->obj;
 	unsigned int j;
 	int ret;
 
-	if (obj->name) {
-		os->mod = klive_get_module(obj->name);
-		if (!os->mod) {
-			pr_err("%s: module %s not loaded\n", kp->name, obj->name);
-			return -ENOENT;
-		}
-	}
-	os->funcs = kcalloc(obj->nr_funcs, sizeof(*os->funcs), GFP_KERNEL);
-	if (!os->funcs && obj->nr_funcs)
-		return -ENOMEM;
+	os->mod = mod;
+	os->live = true;
+	/* the layouts first: the likelier reason when all else fails too */
+	ret = klive_check_obj_layouts(kp->patch, obj);
+	if (ret)
+		return ret;
 	for (j = 0; j < obj->nr_funcs; j++) {
 		struct klive_func_state *f = &os->funcs[j];
 
-		f->kp = kp;
-		f->name = obj->funcs[j].old_name;
-		f->sympos = obj->funcs[j].old_sympos;
-		f->new_addr = (unsigned long)obj->funcs[j].new_func;
 		ret = klive_resolve_func(kp, os, f) ?:
 		      klive_resolve_pieces(kp, os, f, &obj->funcs[j]);
 		if (ret)
 			return ret;
+	}
+	return klive_runpre_check(kp, os);
+}
+
+/*
+ * Forget what was resolved for @os, unhooked already: its module went,
+ * and its next load resolves everything again.
+ */
+static void klive_obj_forget(struct klive_obj_state *os)
+{
+	unsigned int j;
+
+	klive_clear_relocs(os);
+	for (j = 0; j < os->obj->nr_funcs; j++) {
+		struct klive_func_state *f = &os->funcs[j];
+
+		kfree(f->pieces);
+		f->pieces = NULL;
+		f->nr_pieces = 0;
+		f->old_addr = 0;
+		f->old_size = 0;
+		f->fentry = 0;
+		f->prev_mod = NULL;
+	}
+	os->live = false;
+	os->mod = NULL;
+}
+
+/* Modules whose MODULE_STATE_COMING klive has seen, until they are live. */
+struct klive_coming {
+	struct list_head node;
+	struct module *mod;
+};
+static LIST_HEAD(klive_coming_mods);		/* klive_mutex */
+
+static bool klive_seen_coming(struct module *mod)
+{
+	struct klive_coming *c;
+
+	list_for_each_entry(c, &klive_coming_mods, node) {
+		if (c->mod == mod)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The module of @os (NULL for vmlinux) if it can be patched now: live,
+ * or coming with klive's notifier past it. A module coming before that
+ * is patched by the notifier (klive_module_coming()); klive_mutex held.
+ */
+static bool klive_obj_loaded(struct klive_obj_state *os, struct module **mod)
+{
+	bool coming;
+
+	*mod = NULL;
+	if (!os->obj->name)
+		return true;
+	*mod = klive_find_module(os->obj->name, &coming);
+	if (*mod && coming && !klive_seen_coming(*mod))
+		*mod = NULL;
+	return *mod;
+}
+
+/* Set up each function state of @kp, whether its object is loaded or not. */
+static int klive_alloc_funcs(struct klive_patch_state *kp)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < kp->nr_objs; i++) {
+		struct klive_obj_state *os = &kp->objs[i];
+		const struct klive_object *obj = os->obj;
+
+		os->funcs = kcalloc(obj->nr_funcs, sizeof(*os->funcs),
+				    GFP_KERNEL);
+		if (!os->funcs && obj->nr_funcs)
+			return -ENOMEM;
+		for (j = 0; j < obj->nr_funcs; j++) {
+			struct klive_func_state *f = &os->funcs[j];
+
+			f->kp = kp;
+			f->name = obj->funcs[j].old_name;
+			f->sympos = obj->funcs[j].old_sympos;
+			f->new_addr = (unsigned long)obj->funcs[j].new_func;
+		}
 	}
 	return 0;
 }
@@ -159,8 +242,6 @@ static int klive_resolve_obj(struct klive_patch_state *kp,
 /* Drop everything a patch holds; call without klive_mutex. */
 static void klive_release(struct klive_patch_state *kp)
 {
-	unsigned int i;
-
 	klive_sysfs_del(kp);
 	/*
 	 * forced: a task may still run old or new code, keep both; stuck:
@@ -170,10 +251,6 @@ static void klive_release(struct klive_patch_state *kp)
 	if (kp->stuck) {
 		__module_get(THIS_MODULE);
 		return;
-	}
-	for (i = 0; i < kp->nr_objs && !kp->forced; i++) {
-		if (kp->objs[i].mod)
-			module_put(kp->objs[i].mod);
 	}
 	if (kp->mod_ref && !kp->forced)
 		module_put(kp->patch->mod);
@@ -189,7 +266,11 @@ static void klive_release(struct klive_patch_state *kp)
  */
 static void klive_teardown(struct klive_patch_state *kp)
 {
+	unsigned int i;
+
 	klive_unregister_funcs(kp);
+	for (i = 0; i < kp->nr_objs; i++)
+		WRITE_ONCE(kp->objs[i].patched, false);
 	/* a replaced patch's callbacks and data are its successor's now */
 	if (kp->replaced)
 		return;
@@ -209,11 +290,10 @@ static void klive_replace_done(struct klive_patch_state *kp)
 	unsigned long to = 0;
 	unsigned int n;
 
-	for (n = 0; klive_func_at(kp, n); n++) {
-		if (!klive_func_at(kp, n)->nop) {
-			to = klive_func_at(kp, n)->new_addr;
-			break;
-		}
+	/* any code of the patch module, a module of its objects loaded or not */
+	for (n = 0; n < kp->nr_objs && !to; n++) {
+		if (kp->objs[n].obj->nr_funcs)
+			to = kp->objs[n].funcs[0].new_addr;
 	}
 	list_for_each_entry(old, &klive_patches, node) {
 		/* a patch disabled already goes its own way */
@@ -428,6 +508,10 @@ static struct klive_patch_state *klive_alloc(struct klive_patch *patch,
 	kp->nr_objs = patch->nr_objs;
 	for (i = 0; i < kp->nr_objs; i++)
 		kp->objs[i].obj = &patch->objs[i];
+	if (klive_alloc_funcs(kp)) {
+		kobject_put(&kp->kobj);
+		return NULL;
+	}
 	return kp;
 }
 
@@ -441,7 +525,10 @@ int klive_enable_patch(const struct klive_patch *desc)
 	patch = klive_desc_take(desc);
 	if (IS_ERR(patch))
 		return PTR_ERR(patch);
-	ret = klive_check_layouts(patch) ?: klive_symev_resolve(patch);
+	if (patch->layouts_unchecked)
+		pr_info("%s: built with patchgen --no-layout-check: the fix's type layouts were not checked (objects without DWARF)\n",
+			patch->name);
+	ret = klive_symev_resolve(patch);
 	if (ret) {
 		klive_desc_free(patch);
 		return ret;
@@ -474,21 +561,27 @@ int klive_enable_patch(const struct klive_patch *desc)
 	if (ret)
 		goto fail;
 
-	for (i = 0; i < kp->nr_objs; i++) {
-		ret = klive_resolve_obj(kp, &kp->objs[i]);
-		if (ret)
-			goto fail;
-	}
 	/* the old code must be what the patch was built from */
 	for (i = 0; i < kp->nr_objs; i++) {
-		ret = klive_runpre_check(kp, &kp->objs[i]);
+		struct klive_obj_state *os = &kp->objs[i];
+		struct module *mod;
+
+		if (!klive_obj_loaded(os, &mod)) {
+			pr_info("%s: module %s is not loaded: patched when it loads\n",
+				kp->name, os->obj->name);
+			continue;
+		}
+		ret = klive_obj_prepare(kp, os, mod);
 		if (ret)
 			goto fail;
 	}
 	for (i = 0; i < kp->nr_objs; i++) {
+		if (!kp->objs[i].live)
+			continue;
 		ret = klive_apply_relocs(kp, &kp->objs[i]);
 		if (ret)
 			goto fail;
+		kp->objs[i].relocated = true;
 	}
 	ret = klive_sysfs_add(kp);
 	if (ret) {
@@ -515,6 +608,8 @@ int klive_enable_patch(const struct klive_patch *desc)
 		klive_teardown(kp);
 		goto fail;
 	}
+	for (i = 0; i < kp->nr_objs; i++)
+		WRITE_ONCE(kp->objs[i].patched, kp->objs[i].live);
 	list_add_tail(&kp->node, &klive_patches);
 	add_taint(TAINT_LIVEPATCH, LOCKDEP_STILL_OK);
 	kp->enabled = true;
@@ -567,10 +662,174 @@ static struct klive_patch_state *klive_held_patch(struct module *mod)
 	return NULL;
 }
 
+/* Does @kp apply to a module coming now (in force, or in transition)? */
+static bool klive_applies(struct klive_patch_state *kp)
+{
+	return !kp->dead && !kp->replaced && (kp->enabled || kp->transition);
+}
+
 /*
- * A patch module's init has returned: if it succeeded, let tasks switch;
- * if it failed after enabling, take everything back before the loader
- * frees the module (no task has switched, so none runs its code).
+ * Unhook @os from its module, which goes (or fails to come), with the
+ * callbacks the kernel's livepatch runs then, and forget it.
+ */
+static void klive_obj_unload(struct klive_patch_state *kp,
+			     struct klive_obj_state *os)
+{
+	/* a replaced patch's callbacks are its successor's now */
+	if (!kp->replaced)
+		klive_obj_pre_unpatch(kp, os);
+	klive_unregister_obj(os);
+	WRITE_ONCE(os->patched, false);
+	if (!kp->replaced)
+		klive_obj_post_unpatch(kp, os);
+	klive_obj_forget(os);
+}
+
+/* Resolve, check, prepare and hook @os as its module @mod comes. */
+static int klive_obj_apply(struct klive_patch_state *kp,
+			   struct klive_obj_state *os, struct module *mod)
+{
+	int ret;
+
+	ret = klive_obj_prepare(kp, os, mod) ?: klive_apply_relocs(kp, os);
+	if (ret) {
+		pr_err("%s: cannot be applied to module %s (%d): refusing to load the module\n",
+		       kp->name, mod->name, ret);
+		return ret;
+	}
+	os->relocated = true;
+	ret = klive_obj_pre_patch(kp, os);
+	if (ret) {
+		pr_err("%s: the pre-patch callback of %s refused the patch (%d): refusing to load module %s\n",
+		       kp->name, mod->name, ret, mod->name);
+		return ret;
+	}
+	ret = klive_register_obj(kp, os);
+	if (ret) {
+		pr_err("%s: cannot redirect the functions of module %s (%d): refusing to load the module\n",
+		       kp->name, mod->name, ret);
+		return ret;
+	}
+	return 0;
+}
+
+/*
+ * MODULE_STATE_COMING: the loader has enabled the module's ftrace sites
+ * (ftrace_module_enable() runs before the notifiers), its BTF is in sysfs
+ * (the BPF notifier was registered before klive's) and none of its code
+ * has run: its init runs after every notifier returns, and no other
+ * module can link to it before it is live. Every patch in force or in
+ * transition with an object for it is applied now, oldest first so the
+ * newest version ends on top, then the hooks answer (klive_ops_settle()).
+ * An error fails the load, with nothing of it patched. klive_mutex also
+ * serializes this with enables, transitions and klive_module_going().
+ */
+static int klive_module_coming(struct module *mod)
+{
+	struct klive_patch_state *kp, *tr;
+	struct klive_coming *c;
+	unsigned int i;
+	int ret = 0;
+
+	c = kzalloc(sizeof(*c), GFP_KERNEL);
+	if (!c)
+		return -ENOMEM;
+	c->mod = mod;
+	mutex_lock(&klive_mutex);
+	list_for_each_entry(kp, &klive_patches, node) {
+		if (!klive_applies(kp))
+			continue;
+		for (i = 0; i < kp->nr_objs; i++) {
+			struct klive_obj_state *os = &kp->objs[i];
+
+			if (!os->obj->name || strcmp(os->obj->name, mod->name) ||
+			    os->live)
+				continue;
+			ret = klive_obj_apply(kp, os, mod);
+			if (ret)
+				goto undo;
+		}
+	}
+	tr = klive_transition_patch();
+	list_for_each_entry(kp, &klive_patches, node) {
+		for (i = 0; i < kp->nr_objs; i++) {
+			struct klive_obj_state *os = &kp->objs[i];
+
+			if (!os->live || os->mod != mod)
+				continue;
+			klive_ops_settle(os, tr);
+			WRITE_ONCE(os->patched, true);
+			pr_info("%s: patching module %s as it loads\n", kp->name,
+				mod->name);
+			/* in transition: post-patch when it ends patched */
+			if (kp != tr)
+				klive_obj_post_patch(kp, os);
+		}
+	}
+	list_add(&c->node, &klive_coming_mods);
+	mutex_unlock(&klive_mutex);
+	return 0;
+
+undo:
+	list_for_each_entry(kp, &klive_patches, node) {
+		for (i = 0; i < kp->nr_objs; i++) {
+			struct klive_obj_state *os = &kp->objs[i];
+
+			if (os->live && os->mod == mod)
+				klive_obj_unload(kp, os);
+		}
+	}
+	mutex_unlock(&klive_mutex);
+	kfree(c);
+	return ret;
+}
+
+/* Forget that @mod was seen coming; klive_mutex held. */
+static void klive_coming_done(struct module *mod)
+{
+	struct klive_coming *c;
+
+	list_for_each_entry(c, &klive_coming_mods, node) {
+		if (c->mod == mod) {
+			list_del(&c->node);
+			kfree(c);
+			return;
+		}
+	}
+}
+
+/*
+ * MODULE_STATE_GOING: the module's exit has run (or its load failed after
+ * MODULE_STATE_COMING), its code runs no more. Every patch forgets it;
+ * the next load applies them again.
+ */
+static void klive_module_going(struct module *mod)
+{
+	struct klive_patch_state *kp;
+	unsigned int i;
+
+	mutex_lock(&klive_mutex);
+	klive_coming_done(mod);
+	list_for_each_entry(kp, &klive_patches, node) {
+		for (i = 0; i < kp->nr_objs; i++) {
+			struct klive_obj_state *os = &kp->objs[i];
+
+			if (!os->live || os->mod != mod)
+				continue;
+			pr_info("%s: module %s is going: its functions are unpatched\n",
+				kp->name, mod->name);
+			klive_obj_unload(kp, os);
+		}
+		klive_drop_nops(kp, mod);
+	}
+	mutex_unlock(&klive_mutex);
+}
+
+/*
+ * Target modules come and go (see above). A patch module's init has
+ * returned: if it succeeded, let tasks switch; if it failed after
+ * enabling, take everything back before the loader frees the module (no
+ * task has switched, so none runs its code).
  */
 static int klive_module_notify(struct notifier_block *nb, unsigned long action,
 			       void *data)
@@ -579,10 +838,15 @@ static int klive_module_notify(struct notifier_block *nb, unsigned long action,
 	struct klive_patch_state *kp;
 
 	if (action == MODULE_STATE_COMING)
-		return notifier_from_errno(klive_check_klp_name(mod));
+		return notifier_from_errno(klive_check_klp_name(mod) ?:
+					   klive_module_coming(mod));
+	if (action == MODULE_STATE_GOING)
+		klive_module_going(mod);
 	if (action != MODULE_STATE_LIVE && action != MODULE_STATE_GOING)
 		return NOTIFY_OK;
 	mutex_lock(&klive_mutex);
+	if (action == MODULE_STATE_LIVE)
+		klive_coming_done(mod);
 	kp = klive_held_patch(mod);
 	if (!kp) {
 		mutex_unlock(&klive_mutex);
@@ -639,7 +903,12 @@ static int __init klive_init(void)
 
 static void __exit klive_exit(void)
 {
+	struct klive_coming *c, *tmp;
+
 	unregister_module_notifier(&klive_module_nb);
+	/* modules still coming (a long init) when klive goes */
+	list_for_each_entry_safe(c, tmp, &klive_coming_mods, node)
+		kfree(c);
 	destroy_workqueue(klive_wq);
 	klive_transition_exit();
 	klive_sysfs_exit();

@@ -56,15 +56,30 @@ struct klive_func_state {
 	unsigned long fentry;		/* ftrace site inside the old function */
 	struct klive_range *pieces;	/* the old function's .cold parts */
 	unsigned int nr_pieces;
+	bool gone;			/* a nop whose module went */
 	bool kobj_live;
 	struct kobject kobj;
 };
 
-/* One target object (vmlinux or a loaded module) of a patch. */
+/*
+ * One target object of a patch: vmlinux, or a module loaded or not. A
+ * module object is live from its module's MODULE_STATE_COMING (or the
+ * patch's enable, if loaded then) to its MODULE_STATE_GOING; meanwhile
+ * its functions are resolved and hooked. Every field is klive_mutex's;
+ * the ftrace handler reads none of them.
+ */
 struct klive_obj_state {
 	const struct klive_object *obj;
-	struct module *mod;		/* NULL for vmlinux; referenced */
-	struct klive_func_state *funcs;
+	/*
+	 * NULL for vmlinux. Not referenced, so that the module can be removed
+	 * under the patch: valid while live, because the loader frees it only
+	 * after klive's MODULE_STATE_GOING notifier, which takes klive_mutex.
+	 */
+	struct module *mod;
+	struct klive_func_state *funcs;	/* all nr_funcs, loaded or not */
+	bool live;			/* resolved: klive_func_at() sees it */
+	bool relocated;			/* its relocations are written */
+	bool patched;			/* hooked: sysfs "patched" */
 	bool pre_patched;		/* post_unpatch is due */
 	bool post_patched;		/* pre_unpatch is due */
 	bool kobj_live;
@@ -118,7 +133,7 @@ int klive_lookup(const char *objname, const char *name, unsigned long sympos,
 		 unsigned long *addr);
 bool klive_size_offset(unsigned long addr, unsigned long *size,
 		       unsigned long *offset);
-struct module *klive_get_module(const char *name);
+struct module *klive_find_module(const char *name, bool *coming);
 unsigned long klive_ftrace_location(unsigned long addr);
 void *klive_text_poke(void *addr, const void *src, size_t len);
 int klive_stack_reliable(struct task_struct *t, unsigned long *store,
@@ -130,7 +145,8 @@ bool klive_task_work_cancel(struct task_struct *t, struct callback_head *cb);
 struct kobject *klive_kernel_livepatch_root(void);
 
 /* btf.c */
-int klive_check_layouts(const struct klive_patch *patch);
+int klive_check_obj_layouts(const struct klive_patch *patch,
+			    const struct klive_object *obj);
 
 /* symev.c */
 #define KLIVE_SYMPOS_FRESH	ULONG_MAX	/* the patch's own copy */
@@ -155,6 +171,7 @@ bool klive_in_module_rodata(unsigned long addr, size_t len,
 
 /* reloc.c */
 int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os);
+void klive_clear_relocs(struct klive_obj_state *os);
 
 /* runpre.c */
 int klive_runpre_check(struct klive_patch_state *kp,
@@ -163,6 +180,12 @@ int klive_runpre_check(struct klive_patch_state *kp,
 /* patch.c */
 int klive_register_funcs(struct klive_patch_state *kp);
 void klive_unregister_funcs(struct klive_patch_state *kp);
+int klive_register_obj(struct klive_patch_state *kp,
+		       struct klive_obj_state *os);
+void klive_unregister_obj(struct klive_obj_state *os);
+void klive_ops_settle(struct klive_obj_state *os,
+		      struct klive_patch_state *tr);
+void klive_drop_nops(struct klive_patch_state *kp, struct module *mod);
 void klive_ops_begin(struct klive_patch_state *kp);
 void klive_ops_end(struct klive_patch_state *kp, int target);
 bool klive_func_affected(const struct klive_func_state *f, unsigned long addr);
@@ -171,7 +194,10 @@ const char *klive_not_newest(struct klive_patch_state *kp,
 int klive_add_nops(struct klive_patch_state *kp, struct list_head *patches);
 void klive_free_nops(struct klive_patch_state *kp);
 
-/* The @n-th function state of @kp (its objects', then its nops), or NULL. */
+/*
+ * The @n-th function state of @kp (its live objects', then its nops but
+ * those gone with their module), or NULL.
+ */
 struct klive_func_state *klive_func_at(struct klive_patch_state *kp,
 				       unsigned int n);
 
@@ -213,6 +239,14 @@ extern struct klive_patch_state *klive_cb_patch;
 bool klive_has_callbacks(const struct klive_patch *patch);
 int klive_check_callbacks(const struct klive_patch *patch);
 int klive_pre_patch(struct klive_patch_state *kp);
+int klive_obj_pre_patch(struct klive_patch_state *kp,
+			 struct klive_obj_state *os);
+void klive_obj_post_patch(struct klive_patch_state *kp,
+			 struct klive_obj_state *os);
+void klive_obj_pre_unpatch(struct klive_patch_state *kp,
+			 struct klive_obj_state *os);
+void klive_obj_post_unpatch(struct klive_patch_state *kp,
+			 struct klive_obj_state *os);
 void klive_post_patch(struct klive_patch_state *kp);
 void klive_pre_unpatch(struct klive_patch_state *kp);
 void klive_post_unpatch(struct klive_patch_state *kp);

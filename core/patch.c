@@ -27,13 +27,17 @@ struct klive_func_state *klive_func_at(struct klive_patch_state *kp,
 	for (i = 0; i < kp->nr_objs; i++) {
 		struct klive_obj_state *os = &kp->objs[i];
 
-		if (!os->funcs)
-			return NULL;
+		if (!os->live)
+			continue;
 		if (n < os->obj->nr_funcs)
 			return &os->funcs[n];
 		n -= os->obj->nr_funcs;
 	}
-	return n < kp->nr_nops ? &kp->nops[n] : NULL;
+	for (i = 0; i < kp->nr_nops; i++) {
+		if (!kp->nops[i].gone && !n--)
+			return &kp->nops[i];
+	}
+	return NULL;
 }
 
 /* Where a function state sends callers: 0 is the old code. */
@@ -210,6 +214,20 @@ static bool klive_unhook_func(struct klive_func_state *f)
 	return klive_ops_put(f->kp, ops);
 }
 
+/* Put @f on top of its hook's stack, the hook made if it is the first. */
+static int klive_hook_func(struct klive_patch_state *kp,
+			   struct klive_func_state *f)
+{
+	struct klive_ops *ops = klive_ops_get(kp, f);
+
+	if (IS_ERR(ops))
+		return PTR_ERR(ops);
+	f->ops = ops;
+	list_add(&f->stack_node, &ops->stack);
+	f->on_stack = true;
+	return 0;
+}
+
 /*
  * Put every function of @kp on top of its hook's stack; all or nothing.
  * The hooks keep their answer until klive_ops_begin().
@@ -217,18 +235,15 @@ static bool klive_unhook_func(struct klive_func_state *f)
 int klive_register_funcs(struct klive_patch_state *kp)
 {
 	struct klive_func_state *f;
-	struct klive_ops *ops;
 	unsigned int n;
+	int ret;
 
 	for (n = 0; (f = klive_func_at(kp, n)); n++) {
-		ops = klive_ops_get(kp, f);
-		if (IS_ERR(ops)) {
+		ret = klive_hook_func(kp, f);
+		if (ret) {
 			klive_unregister_funcs(kp);
-			return PTR_ERR(ops);
+			return ret;
 		}
-		f->ops = ops;
-		list_add(&f->stack_node, &ops->stack);
-		f->on_stack = true;
 	}
 	return 0;
 }
@@ -251,6 +266,78 @@ void klive_unregister_funcs(struct klive_patch_state *kp)
 	}
 	if (kept && !kp->stuck)
 		synchronize_rcu_tasks();
+}
+
+/*
+ * Hook the functions of @os, whose module is coming: all or nothing. A
+ * new hook answers "old code" until klive_ops_settle(); none of the
+ * module's code has run yet.
+ */
+int klive_register_obj(struct klive_patch_state *kp,
+		       struct klive_obj_state *os)
+{
+	unsigned int j;
+	int ret;
+
+	for (j = 0; j < os->obj->nr_funcs; j++) {
+		ret = klive_hook_func(kp, &os->funcs[j]);
+		if (ret) {
+			klive_unregister_obj(os);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Unhook the functions of @os, whose module is going (its exit has run)
+ * or failed to come. The patch module stays, so unlike a patch's
+ * teardown no wait is needed for tasks still in its code.
+ */
+void klive_unregister_obj(struct klive_obj_state *os)
+{
+	unsigned int j;
+
+	for (j = 0; j < os->obj->nr_funcs; j++)
+		klive_unhook_func(&os->funcs[j]);
+}
+
+/*
+ * The hooks of @os's functions, just made or joined as its module came,
+ * get their answers from their stacks (the newest patch on top), as if
+ * the module had been there all along: if the top version is that of the
+ * patch in transition @tr, per task, between it and the one beneath,
+ * like @tr's other functions, so a task still runs all old or all new
+ * code of @tr; otherwise that version for every task, since every task
+ * is in that patch's state already. None of the module's code has run,
+ * so no task is inside it and none has to switch first.
+ */
+void klive_ops_settle(struct klive_obj_state *os,
+		      struct klive_patch_state *tr)
+{
+	struct klive_func_state *top, *below;
+	unsigned int j;
+
+	for (j = 0; j < os->obj->nr_funcs; j++) {
+		struct klive_ops *ops = os->funcs[j].ops;
+
+		top = list_first_entry(&ops->stack, struct klive_func_state,
+				       stack_node);
+		below = list_is_last(&top->stack_node, &ops->stack) ? NULL :
+			list_next_entry(top, stack_node);
+		if (top->kp != tr)
+			below = top;
+		top->prev_mod = below && below != top ?
+				below->kp->patch->mod : NULL;
+		WRITE_ONCE(ops->tr_new, klive_func_target(top));
+		WRITE_ONCE(ops->tr_prev, klive_func_target(below));
+		/* what a task without a state gets: see the handler */
+		WRITE_ONCE(ops->addr, top->kp != tr || READ_ONCE(tr->redirect) ?
+			   ops->tr_new : ops->tr_prev);
+		/* pairs with smp_rmb() in the handler */
+		smp_wmb();
+		WRITE_ONCE(ops->per_task, top->kp == tr);
+	}
 }
 
 /*
@@ -415,6 +502,25 @@ int klive_add_nops(struct klive_patch_state *kp, struct list_head *patches)
 		}
 	}
 	return 0;
+}
+
+/*
+ * Module @mod is going: the nops on its functions leave with their hooks
+ * (they stay in the array, gone, as a function state never moves while
+ * on a stack).
+ */
+void klive_drop_nops(struct klive_patch_state *kp, struct module *mod)
+{
+	unsigned int n;
+
+	for (n = 0; n < kp->nr_nops; n++) {
+		struct klive_func_state *f = &kp->nops[n];
+
+		if (f->gone || !within_module(f->old_addr, mod))
+			continue;
+		klive_unhook_func(f);
+		f->gone = true;
+	}
 }
 
 /* The replacement is done: the nops leave with their hooks if unused. */

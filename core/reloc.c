@@ -198,3 +198,26 @@ int klive_apply_relocs(struct klive_patch_state *kp, struct klive_obj_state *os)
 	}
 	return 0;
 }
+
+/*
+ * The object's module went: zero the fields written for it, so that no
+ * reference into the freed module is left in the patch module (its next
+ * load writes them again). Only the written ones: their places were
+ * checked then.
+ */
+void klive_clear_relocs(struct klive_obj_state *os)
+{
+	const struct klive_object *obj = os->obj;
+	const u64 zero = 0;
+	unsigned int i;
+
+	if (!os->relocated)
+		return;
+	for (i = 0; i < obj->nr_relocs; i++) {
+		const struct klive_reloc *r = &obj->relocs[i];
+
+		klive_text_poke(r->loc, &zero,
+				r->type == R_X86_64_64 ? 8 : 4);
+	}
+	os->relocated = false;
+}

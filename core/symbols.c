@@ -195,17 +195,23 @@ bool klive_size_offset(unsigned long addr, unsigned long *size,
 	return static_call(klive_sc_lookup_size_offset)(addr, size, offset) != 0;
 }
 
-/* A reference on the live module @name, or NULL if it is not loaded. */
-struct module *klive_get_module(const char *name)
+/*
+ * Module @name if it is formed and not going (*@coming: still in
+ * MODULE_STATE_COMING), else NULL. No reference is taken: see
+ * struct klive_obj_state for why klive_mutex is enough.
+ */
+struct module *klive_find_module(const char *name, bool *coming)
 {
+	enum module_state state = MODULE_STATE_GOING;
 	struct module *mod;
 
 	preempt_disable();
 	mod = static_call(klive_sc_find_module)(name);
-	if (mod && (mod->state != MODULE_STATE_LIVE || !try_module_get(mod)))
-		mod = NULL;
+	if (mod)
+		state = READ_ONCE(mod->state);
 	preempt_enable();
-	return mod;
+	*coming = state == MODULE_STATE_COMING;
+	return state == MODULE_STATE_LIVE || *coming ? mod : NULL;
 }
 
 unsigned long klive_ftrace_location(unsigned long addr)

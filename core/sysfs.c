@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,force,replace,stack_order,blocking,module,<obj>/<func>,<pos>}. */
+/* sysfs.c - /sys/kernel/livepatch/<patch>/{enabled,transition,force,replace,stack_order,blocking,module,<obj>/{patched,<func>,<pos>}}. */
 #define pr_fmt(fmt) "klive: " fmt
 
 #include <linux/kernfs.h>
@@ -116,6 +116,24 @@ static struct attribute *klive_patch_attrs[] = {
 };
 ATTRIBUTE_GROUPS(klive_patch);
 
+/* <obj>/patched: its functions are hooked (a module: loaded, too). */
+static ssize_t patched_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct klive_obj_state *os = container_of(kobj, struct klive_obj_state,
+						  kobj);
+
+	return sysfs_emit(buf, "%d\n", READ_ONCE(os->patched));
+}
+
+static struct kobj_attribute patched_attr = __ATTR_RO(patched);
+
+static struct attribute *klive_obj_attrs[] = {
+	&patched_attr.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(klive_obj);
+
 /* Last reference to a patch: all child kobjects are gone already. */
 static void klive_patch_release(struct kobject *kobj)
 {
@@ -154,6 +172,12 @@ static const struct kobj_type klive_child_ktype = {
 	.sysfs_ops = &kobj_sysfs_ops,
 };
 
+static const struct kobj_type klive_obj_ktype = {
+	.release = klive_child_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = klive_obj_groups,
+};
+
 void klive_patch_kobj_init(struct klive_patch_state *kp)
 {
 	kobject_init(&kp->kobj, &klive_patch_ktype);
@@ -181,7 +205,7 @@ int klive_sysfs_add(struct klive_patch_state *kp)
 		struct klive_obj_state *os = &kp->objs[i];
 
 		os->kobj_live = true;
-		ret = kobject_init_and_add(&os->kobj, &klive_child_ktype,
+		ret = kobject_init_and_add(&os->kobj, &klive_obj_ktype,
 					   &kp->kobj, "%s",
 					   os->obj->name ?: "vmlinux");
 		if (ret)

@@ -159,7 +159,8 @@ struct klive_symev {
 
 /* The functions, references and type layouts that belong to one object. */
 struct klive_object {
-	const char *name;		/* NULL for vmlinux, else a module name */
+	/* NULL for vmlinux, else a module name: loaded or not, applied as it loads */
+	const char *name;
 	const struct klive_func *funcs;
 	unsigned int nr_funcs;
 	const struct klive_reloc *relocs;

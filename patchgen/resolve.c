@@ -223,12 +223,35 @@ static const char *target_sympos(struct builder *b, const struct pair *p, const 
 	return NULL;
 }
 
+/*
+ * Is MOD (a module path of Module.symvers) the target module? Its
+ * exports are klive references too: the loader would resolve them only
+ * with the target loaded, and tie the patch to it.
+ */
+static bool is_target_module(const struct builder *b, const char *mod)
+{
+	const char *base = strrchr(mod, '/');
+	size_t i;
+
+	base = base ? base + 1 : mod;
+	if (b->vmlinux || strlen(base) != strlen(b->plan->target))
+		return false;
+	for (i = 0; base[i]; i++)
+		if ((base[i] == '-' ? '_' : base[i]) !=
+		    (b->plan->target[i] == '-' ? '_' : b->plan->target[i]))
+			return false;
+	return true;
+}
+
 /* A reference to NAME as the running kernel has it. */
 static const char *running(struct builder *b, const struct pair *p, const char *name,
 			   bool global, uint32_t type, int64_t addend, struct out_reloc *out)
 {
 	const char *mod = global ? kinfo_export_module(b->k, name) : NULL;
 	const char *err;
+
+	if (mod && is_target_module(b, mod))
+		mod = NULL;
 
 	out->type = type;
 	out->addend = addend;

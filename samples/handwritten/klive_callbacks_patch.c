@@ -10,7 +10,7 @@
 #include <klive.h>
 
 static int veto;
-module_param(veto, int, 0444);
+module_param(veto, int, 0644);
 MODULE_PARM_DESC(veto, "errno the pre-patch callback of klive_sample_target returns");
 
 static int klive_cb_answer(void)

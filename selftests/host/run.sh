@@ -24,6 +24,9 @@ mkdir -p "$build/kdir"
 kdir=$build/kdir
 printf '0x00000000\t%s\tvmlinux\tEXPORT_SYMBOL\t\n' seq_puts seq_putc printk __fentry__ boot_cpu_data \
 	__x86_return_thunk > "$kdir/Module.symvers"
+# case modexport: an export of the target module itself, and one of another
+printf '0x00000000\t%s\t%s\tEXPORT_SYMBOL\t\n' modexport_shared drivers/misc/modexport \
+	modexport_other drivers/misc/othermod >> "$kdir/Module.symvers"
 echo 'CONFIG_X86_64=y' > "$kdir/.config"
 mkdir -p "$kdir/include/generated"
 echo '#define UTS_RELEASE "6.1.0-test"' > "$kdir/include/generated/utsrelease.h"

@@ -87,7 +87,7 @@ TEST_F_TIMEOUT(cli, load_list_unload, 120)
 		TH_LOG("%s", output());
 	EXPECT_NE(NULL, strstr(output(), "    vmlinux: cmdline_proc_show,1")) TH_LOG("%s", output());
 	ASSERT_EQ(0, klive("--json list"));
-	EXPECT_NE(NULL, strstr(output(), "{\"name\": \"cmdline_fix\", \"owner\": \"klive\", \"module\": \"cmdline_fix\", \"enabled\": true, \"transition\": false, \"stack_order\": 1, \"replace\": false, \"objects\": [{\"name\": \"vmlinux\", \"functions\": [\"cmdline_proc_show,1\"]}]}"))
+	EXPECT_NE(NULL, strstr(output(), "{\"name\": \"cmdline_fix\", \"owner\": \"klive\", \"module\": \"cmdline_fix\", \"enabled\": true, \"transition\": false, \"stack_order\": 1, \"replace\": false, \"objects\": [{\"name\": \"vmlinux\", \"patched\": true, \"functions\": [\"cmdline_proc_show,1\"]}]}"))
 		TH_LOG("%s", output());
 
 	ASSERT_EQ(0, klive("unload cmdline_fix")) TH_LOG("%s", output());
