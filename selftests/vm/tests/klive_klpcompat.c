@@ -11,48 +11,6 @@
 
 #define SHADOW_COUNT "/sys/module/klive/parameters/shadow_variables"
 
-static char log_buf[1 << 21];
-
-/* Put a line into the kernel log; the log after it is what a test checks. */
-static void mark(const char *name)
-{
-	char line[128];
-
-	snprintf(line, sizeof(line), "klive-test: %s", name);
-	write_str("/dev/kmsg", line);
-}
-
-/* The kernel log after the last mark of @name. */
-static const char *log_since(const char *name)
-{
-	char needle[128];
-	const char *p, *last = NULL;
-	FILE *f = popen("dmesg", "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(log_buf, 1, sizeof(log_buf) - 1, f);
-		pclose(f);
-	}
-	log_buf[n] = '\0';
-	snprintf(needle, sizeof(needle), "klive-test: %s", name);
-	for (p = strstr(log_buf, needle); p; p = strstr(p + 1, needle))
-		last = p;
-	return last ?: "";
-}
-
-/* NULL if the lines appear in @log in this order, else the first missing. */
-static const char *in_order(const char *log, const char * const *lines)
-{
-	for (; *lines; lines++) {
-		log = strstr(log, *lines);
-		if (!log)
-			return *lines;
-		log += strlen(*lines);
-	}
-	return NULL;
-}
-
 /* Wait up to @ms for @line in the log after mark @name; 0 when it came. */
 static int wait_log(const char *name, const char *line, int ms)
 {

@@ -14,17 +14,6 @@
 #define CB_PATCHED LP CB_PATCH "/klive_sample_target/patched"
 #define ANSWER "/sys/module/klive_sample_target/parameters/answer"
 
-/* Put a line into the kernel log; logged() looks only after it. */
-static void mark(const char *name)
-{
-	char line[128];
-
-	snprintf(line, sizeof(line), "klive-test: %s", name);
-	write_str("/dev/kmsg", line);
-}
-
-static char log_buf[1 << 20];
-
 /*
  * Do the lines @a, then @b (if not NULL), then @c (if not NULL) appear in
  * this order in the kernel log after the last mark @name?
@@ -32,28 +21,9 @@ static char log_buf[1 << 20];
 static int logged(const char *name, const char *a, const char *b,
 		  const char *c)
 {
-	const char *want[] = { a, b, c }, *p = log_buf;
-	char cmd[256];
-	size_t n = 0;
-	unsigned int i;
-	FILE *f;
+	const char *want[] = { a, b, c, NULL };
 
-	snprintf(cmd, sizeof(cmd),
-		 "dmesg | awk '/klive-test: %s$/ { n = 0 } { l[n++] = $0 } END { for (i = 0; i < n; i++) print l[i] }'",
-		 name);
-	f = popen(cmd, "r");
-	if (f) {
-		n = fread(log_buf, 1, sizeof(log_buf) - 1, f);
-		pclose(f);
-	}
-	log_buf[n] = '\0';
-	for (i = 0; i < 3 && want[i]; i++) {
-		p = strstr(p, want[i]);
-		if (!p)
-			return 0;
-		p += strlen(want[i]);
-	}
-	return 1;
+	return !in_order(log_since(name), want);
 }
 
 static void setup(struct __test_metadata *_metadata, const char *mod)

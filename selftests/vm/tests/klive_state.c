@@ -12,36 +12,6 @@
 #define SHADOWS "/sys/module/klive/parameters/shadow_variables"
 #define DEMO "klive_shadow_demo: "
 
-static char log_buf[1 << 21];
-
-/* Put a line into the kernel log; the log after it is what a test checks. */
-static void mark(const char *name)
-{
-	char line[128];
-
-	snprintf(line, sizeof(line), "klive-test: %s", name);
-	write_str("/dev/kmsg", line);
-}
-
-/* The kernel log after the last mark of @name. */
-static const char *log_since(const char *name)
-{
-	char needle[128];
-	const char *p, *last = NULL;
-	FILE *f = popen("dmesg", "r");
-	size_t n = 0;
-
-	if (f) {
-		n = fread(log_buf, 1, sizeof(log_buf) - 1, f);
-		pclose(f);
-	}
-	log_buf[n] = '\0';
-	snprintf(needle, sizeof(needle), "klive-test: %s", name);
-	for (p = strstr(log_buf, needle); p; p = strstr(p + 1, needle))
-		last = p;
-	return last ?: "";
-}
-
 /*
  * state_v2 declares state 0x6b6c7602 version 2 (KLIVE_STATE in the fix's
  * source): a cumulative patch of version 1, or one without the state, is

@@ -137,4 +137,45 @@ static inline int dmesg_count(const char *s)
 	return n;
 }
 
+/* Put a line into the kernel log; log_since() looks only after it. */
+static inline void mark(const char *name)
+{
+	char line[128];
+
+	snprintf(line, sizeof(line), "klive-test: %s", name);
+	write_str("/dev/kmsg", line);
+}
+
+/* The kernel log after the last mark @name; the buffer is reused by the next call. */
+static inline const char *log_since(const char *name)
+{
+	static char log_buf[1 << 21];
+	char needle[128];
+	const char *p, *last = NULL;
+	FILE *f = popen("dmesg", "r");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(log_buf, 1, sizeof(log_buf) - 1, f);
+		pclose(f);
+	}
+	log_buf[n] = '\0';
+	snprintf(needle, sizeof(needle), "klive-test: %s\n", name);
+	for (p = strstr(log_buf, needle); p; p = strstr(p + 1, needle))
+		last = p;
+	return last ?: "";
+}
+
+/* NULL if the lines appear in @log in this order, else the first missing. */
+static inline const char *in_order(const char *log, const char * const *lines)
+{
+	for (; *lines; lines++) {
+		log = strstr(log, *lines);
+		if (!log)
+			return *lines;
+		log += strlen(*lines);
+	}
+	return NULL;
+}
+
 #endif
